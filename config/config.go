@@ -1,0 +1,108 @@
+// Package config reads, validates and describes tributary's YAML
+// configuration. Every error names the file, the line and the field.
+package config
+
+import "time"
+
+// Config is the whole configuration file.
+type Config struct {
+	Server  Server   `yaml:"server"`
+	Storage Storage  `yaml:"storage"`
+	Fetch   Fetch    `yaml:"fetch"`
+	Sources []Source `yaml:"sources"`
+	Feeds   []Feed   `yaml:"feeds"`
+
+	// Path is the file the configuration was read from.
+	Path string `yaml:"-"`
+	// Checksum is the SHA-256 of the file's bytes after ${VAR} expansion, so
+	// a reload of an unchanged file can be skipped.
+	Checksum string `yaml:"-"`
+}
+
+// Server configures the HTTP listener.
+type Server struct {
+	Listen     string `yaml:"listen"`
+	BaseURL    string `yaml:"base_url"`
+	AdminToken string `yaml:"admin_token"`
+}
+
+// Storage selects the item store.
+type Storage struct {
+	Driver string `yaml:"driver"` // "sqlite" or "postgres"
+	DSN    string `yaml:"dsn"`
+}
+
+// Fetch holds the defaults for every source and the global fetch limits.
+type Fetch struct {
+	Schedule    string   `yaml:"schedule"`
+	Timeout     Duration `yaml:"timeout"`
+	UserAgent   string   `yaml:"user_agent"`
+	MaxBody     Size     `yaml:"max_body"`
+	Concurrency int      `yaml:"concurrency"`
+	PerHost     int      `yaml:"per_host"`
+	RunOnStart  bool     `yaml:"run_on_start"`
+}
+
+// Source kinds.
+const (
+	KindFeed  = "feed"
+	KindHTML  = "html"
+	KindFiles = "files"
+)
+
+// Source is one configured upstream.
+type Source struct {
+	Name     string   `yaml:"name"`
+	Kind     string   `yaml:"kind"` // feed (default), html, files
+	URL      string   `yaml:"url"`
+	Schedule string   `yaml:"schedule"` // empty: Fetch.Schedule
+	Tags     []string `yaml:"tags"`
+	FullText bool     `yaml:"full_text"`
+	Keep     int      `yaml:"keep"` // items retained; 0 takes the default
+	// Select holds the CSS selectors of an html source.
+	Select *Select `yaml:"select"`
+	// Content is an optional CSS selector for the article body when
+	// full_text is on; empty uses readability extraction.
+	Content string `yaml:"content"`
+	// Path is the folder of a files source.
+	Path string `yaml:"path"`
+	// BaseURL, for a files source, makes links base_url + file stem.
+	BaseURL string `yaml:"base_url"`
+	// Timezone is the IANA zone for dates written without one.
+	Timezone string `yaml:"timezone"`
+
+	// Line is the line of the source's entry in the file, for messages.
+	Line int `yaml:"-"`
+}
+
+// Select holds CSS selectors for a listing page; "sel@attr" reads an
+// attribute instead of the text.
+type Select struct {
+	Item    string `yaml:"item"`
+	Title   string `yaml:"title"`
+	Link    string `yaml:"link"`
+	Date    string `yaml:"date"`
+	Summary string `yaml:"summary"`
+	Author  string `yaml:"author"`
+	Image   string `yaml:"image"`
+}
+
+// Feed is one published feed.
+type Feed struct {
+	Slug        string   `yaml:"slug"`
+	Title       string   `yaml:"title"`
+	Description string   `yaml:"description"` // empty: Title
+	Sources     []string `yaml:"sources"`     // source names and "tag:x" selectors
+	Include     []string `yaml:"include"`
+	Exclude     []string `yaml:"exclude"`
+	Limit       int      `yaml:"limit"`
+	MaxAge      Duration `yaml:"max_age"`
+
+	Line int `yaml:"-"`
+}
+
+// Duration is a time.Duration written as "20s", "30m", "720h".
+type Duration time.Duration
+
+// Size is a byte count written as "512KiB", "10MiB", "1GB" or a plain number.
+type Size int64

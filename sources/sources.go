@@ -1,0 +1,94 @@
+// Package sources turns configured upstreams (feeds, listing pages, local
+// article documents) into normalised items. Each kind lives in its own
+// subpackage; this package holds what they share: the item model, the Source
+// interface and the polite HTTP client.
+package sources
+
+import (
+	"context"
+	"time"
+)
+
+// Item is one article as a source yields it, normalised: absolute links, UTC
+// dates, plain-text title and HTML that has not been sanitized yet (the feeds
+// package sanitizes on output).
+type Item struct {
+	// Source is the configured source name. Sources leave it empty; the
+	// scheduler and the store fill it in.
+	Source string
+	// ID is stable across fetches and restarts: the GUID, else the link,
+	// else a hash of title and content.
+	ID         string
+	Link       string
+	Title      string
+	Summary    string // HTML
+	Content    string // HTML, the full article when known
+	Authors    []Author
+	Categories []string
+	Published  time.Time // UTC; zero when the source gives no date
+	Updated    time.Time // UTC; zero when unknown
+	Image      string
+	Enclosures []Enclosure
+	// FirstSeen is when the store first saw the item. Sources leave it zero.
+	FirstSeen time.Time
+}
+
+// Date is the item's date for ordering and output: its published date, else
+// its updated date, else the time it was first seen.
+func (it *Item) Date() time.Time {
+	switch {
+	case !it.Published.IsZero():
+		return it.Published
+	case !it.Updated.IsZero():
+		return it.Updated
+	}
+	return it.FirstSeen
+}
+
+// Author is a person credited with an item.
+type Author struct {
+	Name  string
+	Email string
+	URL   string
+}
+
+// Enclosure is a media file attached to an item.
+type Enclosure struct {
+	URL    string
+	Type   string
+	Length int64
+}
+
+// Request carries what a source needs to know from earlier fetches.
+type Request struct {
+	// ETag and LastModified are the validators of the previous successful
+	// response, for a conditional GET.
+	ETag         string
+	LastModified string
+	// Known reports whether an item is already stored, so expensive per-item
+	// work (full-text extraction) is not repeated. It may be nil.
+	Known func(ctx context.Context, id string) bool
+}
+
+// Result is what one fetch produced.
+type Result struct {
+	Items []Item
+	// NotModified is true when the upstream answered 304: nothing changed and
+	// Items is empty.
+	NotModified bool
+	// ETag and LastModified are the new validators to send next time.
+	ETag         string
+	LastModified string
+	// NotBefore is the earliest time the upstream wants to be asked again
+	// (Retry-After, Cache-Control max-age, Expires, RSS ttl); zero when it
+	// said nothing.
+	NotBefore time.Time
+	// Warnings are problems that did not fail the fetch, such as an
+	// unreadable file in a folder or a full-text page that failed to load.
+	Warnings []string
+}
+
+// Source fetches the current items of one configured source.
+type Source interface {
+	Fetch(ctx context.Context, req Request) (*Result, error)
+}
