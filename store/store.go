@@ -75,3 +75,13 @@ type State struct {
 	// NotBefore is the earliest next fetch the upstream asked for.
 	NotBefore time.Time
 }
+
+// Leaser is implemented by stores shared by several replicas: a replica
+// fetches a source only while it holds the source's lease, so replicas share
+// the work instead of repeating it. Stores used by one process need not
+// implement it.
+type Leaser interface {
+	// Lease takes or renews the lease on source for owner until ttl from
+	// now; it reports false when another owner holds an unexpired lease.
+	Lease(ctx context.Context, source, owner string, ttl time.Duration) (bool, error)
+}
