@@ -1,0 +1,138 @@
+package config
+
+import (
+	"errors"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Error is one problem in a configuration file.
+type Error struct {
+	File  string
+	Line  int    // 0 when unknown
+	Field string // e.g. "sources[2].schedule"; empty when unknown
+	Msg   string
+}
+
+// Error formats e as "file:line: field: msg", leaving out what is unknown.
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		b.WriteString(":")
+		b.WriteString(strconv.Itoa(e.Line))
+	}
+	b.WriteString(": ")
+	if e.Field != "" {
+		b.WriteString(e.Field)
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// ErrorList is every problem found in a configuration file, in line order.
+type ErrorList []*Error
+
+// Error joins the errors, one per line.
+func (l ErrorList) Error() string {
+	s := make([]string, len(l))
+	for i, e := range l {
+		s[i] = e.Error()
+	}
+	return strings.Join(s, "\n")
+}
+
+// sortByLine orders l by line, keeping the order of equal lines.
+func (l ErrorList) sortByLine() {
+	sort.SliceStable(l, func(i, j int) bool { return l[i].Line < l[j].Line })
+}
+
+// yamlLine matches the "line N: " prefix of yaml.v3 messages, after an
+// optional "yaml: " prefix.
+var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+
+// Messages from yaml.v3 name Go types; these rewrites speak in YAML terms.
+var (
+	unknownField = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
+	fieldTwice   = regexp.MustCompile(`^field (\S+) already set in type \S+$`)
+	cannotDecode = regexp.MustCompile(`^cannot unmarshal !!(\w+)(.*) into (\S+)$`)
+)
+
+// yamlErrors converts an error from yaml.v3 into an ErrorList, locating
+// the field of each message through root when it can.
+func yamlErrors(file string, err error, root *yaml.Node) ErrorList {
+	var msgs []string
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		msgs = te.Errors
+	} else {
+		msgs = []string{err.Error()}
+	}
+	list := make(ErrorList, 0, len(msgs))
+	for _, m := range msgs {
+		list = append(list, yamlError(file, m, root))
+	}
+	list.sortByLine()
+	return list
+}
+
+func yamlError(file, msg string, root *yaml.Node) *Error {
+	e := &Error{File: file, Msg: strings.TrimPrefix(msg, "yaml: ")}
+	sub := yamlLine.FindStringSubmatch(msg)
+	if sub == nil {
+		return e
+	}
+	e.Line, _ = strconv.Atoi(sub[1])
+	e.Msg = sub[2]
+	var key string
+	if m := unknownField.FindStringSubmatch(e.Msg); m != nil {
+		key, e.Msg = m[1], "unknown field"
+	} else if m := fieldTwice.FindStringSubmatch(e.Msg); m != nil {
+		key, e.Msg = m[1], "field set twice"
+	} else if m := cannotDecode.FindStringSubmatch(e.Msg); m != nil {
+		if m[3] == "config.Config" {
+			e.Msg = "the file must be a mapping with keys server, storage, fetch, sources, feeds"
+			return e
+		}
+		e.Msg = "cannot use " + kindName(m[1]) + m[2] + " as " + goTypeName(m[3])
+	}
+	e.Field = fieldAtLine(root, e.Line, key)
+	return e
+}
+
+func kindName(tag string) string {
+	switch tag {
+	case "seq":
+		return "a list"
+	case "map":
+		return "a mapping"
+	case "str":
+		return "string"
+	case "int":
+		return "integer"
+	case "bool":
+		return "boolean"
+	}
+	return tag
+}
+
+func goTypeName(t string) string {
+	switch {
+	case strings.HasPrefix(t, "[]"):
+		return "a list"
+	case strings.HasPrefix(t, "map["), strings.HasPrefix(t, "config."):
+		return "a mapping"
+	case strings.HasPrefix(t, "int"), strings.HasPrefix(t, "uint"):
+		return "an integer"
+	case t == "bool":
+		return "a boolean (true or false)"
+	case t == "string":
+		return "a string"
+	}
+	return t
+}
