@@ -1,0 +1,208 @@
+package feed
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mmcdole/gofeed"
+
+	"github.com/tributaryfeeds/tributary/sources"
+)
+
+// normalizeItems maps gofeed items into sources.Item, resolving links
+// against base and keeping ids unique within the feed.
+// Items without authors are credited to feedAuthors.
+func normalizeItems(in []*gofeed.Item, base string, feedAuthors []*gofeed.Person) []sources.Item {
+	fallback := authors(feedAuthors, nil)
+	out := make([]sources.Item, 0, len(in))
+	seen := make(map[string]bool, len(in))
+	for _, gi := range in {
+		if gi == nil {
+			continue
+		}
+		it := normalizeItem(gi, base)
+		if len(it.Authors) == 0 && len(fallback) > 0 {
+			it.Authors = append([]sources.Author(nil), fallback...)
+		}
+		if it.ID == "" {
+			continue // nothing to identify or show
+		}
+		it.ID = uniqueID(it, seen)
+		out = append(out, it)
+	}
+	return out
+}
+
+func normalizeItem(gi *gofeed.Item, base string) sources.Item {
+	it := sources.Item{
+		Link:       itemLink(gi, base),
+		Title:      plainText(gi.Title),
+		Summary:    strings.TrimSpace(gi.Description),
+		Content:    strings.TrimSpace(gi.Content),
+		Authors:    authors(gi.Authors, gi.Author),
+		Categories: categories(gi.Categories),
+		Published:  utc(gi.PublishedParsed),
+		Updated:    utc(gi.UpdatedParsed),
+		Enclosures: enclosures(gi.Enclosures, base),
+	}
+	if it.Published.IsZero() {
+		it.Published = it.Updated
+	}
+	if gi.Image != nil {
+		it.Image = resolve(base, strings.TrimSpace(gi.Image.URL))
+	}
+	it.ID = itemID(gi, it)
+	return it
+}
+
+// itemLink is the item's link, else its first other link, else a GUID that
+// is itself a web address (RSS permalinks), made absolute.
+func itemLink(gi *gofeed.Item, base string) string {
+	link := strings.TrimSpace(gi.Link)
+	if link == "" && len(gi.Links) > 0 {
+		link = strings.TrimSpace(gi.Links[0])
+	}
+	if link == "" && isWebURL(gi.GUID) {
+		link = strings.TrimSpace(gi.GUID)
+	}
+	return resolve(base, link)
+}
+
+// itemID is the GUID, else the link, else a hash of title and content, so
+// it survives refetches and restarts.
+func itemID(gi *gofeed.Item, it sources.Item) string {
+	if id := strings.TrimSpace(gi.GUID); id != "" {
+		return id
+	}
+	if it.Link != "" {
+		return it.Link
+	}
+	body := it.Content
+	if body == "" {
+		body = it.Summary
+	}
+	if it.Title == "" && body == "" && len(it.Enclosures) == 0 {
+		return ""
+	}
+	if body == "" && len(it.Enclosures) > 0 {
+		body = it.Enclosures[0].URL
+	}
+	return hashHex(it.Title + body)
+}
+
+// uniqueID gives repeated ids a suffix derived from the item itself, so the
+// suffix does not change when the feed reorders its items and two distinct
+// articles that share a GUID are not merged.
+func uniqueID(it sources.Item, seen map[string]bool) string {
+	id := it.ID
+	if !seen[id] {
+		seen[id] = true
+		return id
+	}
+	alt := id + "#" + hashHex(it.Link + "\x00" + it.Title + "\x00" + it.Content + "\x00" + it.Summary)[:12]
+	// Same GUID and same text: still keep both, numbered in feed order.
+	for n, cand := 2, alt; ; n++ {
+		if !seen[cand] {
+			seen[cand] = true
+			return cand
+		}
+		cand = alt + "-" + strconv.Itoa(n)
+	}
+}
+
+func hashHex(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
+}
+
+func utc(t *time.Time) time.Time {
+	if t == nil || t.IsZero() {
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
+// authors maps people, else the single deprecated author field.
+func authors(people []*gofeed.Person, single *gofeed.Person) []sources.Author {
+	if len(people) == 0 && single != nil {
+		people = []*gofeed.Person{single}
+	}
+	var out []sources.Author
+	for _, p := range people {
+		if p == nil {
+			continue
+		}
+		a := sources.Author{Name: plainText(p.Name), Email: strings.TrimSpace(p.Email)}
+		if a.Name == "" && a.Email == "" {
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// categories trims, collapses whitespace and drops duplicates, keeping the
+// first spelling of each.
+func categories(in []string) []string {
+	var out []string
+	seen := make(map[string]bool, len(in))
+	for _, c := range in {
+		c = strings.Join(strings.Fields(c), " ")
+		key := strings.ToLower(c)
+		if c == "" || seen[key] {
+			continue
+		}
+		seen[key] = true
+		out = append(out, c)
+	}
+	return out
+}
+
+func enclosures(in []*gofeed.Enclosure, base string) []sources.Enclosure {
+	var out []sources.Enclosure
+	for _, e := range in {
+		if e == nil {
+			continue
+		}
+		u := resolve(base, strings.TrimSpace(e.URL))
+		if u == "" {
+			continue
+		}
+		n, err := strconv.ParseInt(strings.TrimSpace(e.Length), 10, 64)
+		if err != nil || n < 0 {
+			n = 0
+		}
+		out = append(out, sources.Enclosure{URL: u, Type: strings.TrimSpace(e.Type), Length: n})
+	}
+	return out
+}
+
+// resolve makes ref absolute against base. A reference that does not parse
+// is returned unchanged rather than dropped; the feeds package sanitizes on
+// output.
+func resolve(base, ref string) string {
+	if ref == "" {
+		return ""
+	}
+	r, err := url.Parse(ref)
+	if err != nil {
+		return ref
+	}
+	if r.IsAbs() {
+		return r.String()
+	}
+	b, err := url.Parse(base)
+	if err != nil || !b.IsAbs() {
+		return ref
+	}
+	return b.ResolveReference(r).String()
+}
+
+func isWebURL(s string) bool {
+	u, err := url.Parse(strings.TrimSpace(s))
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
