@@ -1,0 +1,148 @@
+package feeds
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/tributaryfeeds/tributary/config"
+	"github.com/tributaryfeeds/tributary/sources"
+)
+
+func testConfig(feeds ...config.Feed) *config.Config {
+	return &config.Config{
+		Server: config.Server{BaseURL: "http://127.0.0.1:8080/"},
+		Fetch:  config.Fetch{Schedule: "@every 30m"},
+		Sources: []config.Source{
+			{Name: "a", Tags: []string{"world"}, Schedule: "*/15 * * * *"},
+			{Name: "b", Tags: []string{"world"}},
+			{Name: "c"},
+		},
+		Feeds: feeds,
+	}
+}
+
+func item(source, id, link string, age time.Duration) sources.Item {
+	return sources.Item{Source: source, ID: id, Link: link, Title: id, Published: fixtureTime.Add(-age)}
+}
+
+func ids(items []sources.Item) []string {
+	out := make([]string, len(items))
+	for i := range items {
+		out[i] = items[i].Source + "/" + items[i].ID
+	}
+	return out
+}
+
+func TestBuildDedupe(t *testing.T) {
+	st := &fakeStore{}
+	st.add(
+		item("a", "x1", "https://e.org/1?utm_source=a", 1*time.Minute),
+		item("b", "y1", "HTTPS://E.ORG:443/1#top", 2*time.Minute), // same canonical link, older: dropped
+		item("b", "x1", "https://other.org/x1", 3*time.Minute),    // same id from another source: dropped
+		item("c", "z", "https://e.org/1/", 4*time.Minute),         // trailing slash differs: kept
+		item("a", "nolink", "", 5*time.Minute),
+		item("b", "nolink2", "", 6*time.Minute),
+	)
+	cfg := testConfig(config.Feed{Slug: "all", Sources: []string{"tag:world", "c"}})
+	got, err := Build(context.Background(), st, cfg, &cfg.Feeds[0], fixtureTime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"a/x1", "c/z", "a/nolink", "b/nolink2"}
+	if fmt.Sprint(ids(got)) != fmt.Sprint(want) {
+		t.Errorf("got %v, want %v", ids(got), want)
+	}
+}
+
+func TestBuildPagesThroughFilters(t *testing.T) {
+	st := &fakeStore{}
+	for i := range 100 {
+		it := item("a", fmt.Sprintf("i%03d", i), fmt.Sprintf("https://e.org/%d", i), time.Duration(i)*time.Minute)
+		if i%10 == 9 {
+			it.Title = "keep me"
+		}
+		st.add(it)
+	}
+	cfg := testConfig(config.Feed{Slug: "f", Sources: []string{"a"}, Include: []string{"keep"}, Limit: 5})
+	got, err := Build(context.Background(), st, cfg, &cfg.Feeds[0], fixtureTime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"a/i009", "a/i019", "a/i029", "a/i039", "a/i049"}
+	if fmt.Sprint(ids(got)) != fmt.Sprint(want) {
+		t.Errorf("got %v, want %v", ids(got), want)
+	}
+	if q := st.queries.Load(); q < 2 || q > 6 {
+		t.Errorf("%d store queries; want paging (2..6), never the whole store item by item", q)
+	}
+}
+
+func TestBuildLimitAndMaxAge(t *testing.T) {
+	st := &fakeStore{}
+	for i := range 80 {
+		st.add(item("a", fmt.Sprintf("i%03d", i), "", time.Duration(i)*time.Hour))
+	}
+	cfg := testConfig(
+		config.Feed{Slug: "default", Sources: []string{"a"}},
+		config.Feed{Slug: "young", Sources: []string{"a"}, MaxAge: config.Duration(10 * time.Hour)},
+		config.Feed{Slug: "none", Sources: []string{"tag:missing"}},
+	)
+	tests := []struct {
+		feed int
+		want int
+	}{{0, DefaultLimit}, {1, 11}, {2, 0}}
+	for _, tt := range tests {
+		got, err := Build(context.Background(), st, cfg, &cfg.Feeds[tt.feed], fixtureTime)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != tt.want {
+			t.Errorf("feed %s: %d items, want %d", cfg.Feeds[tt.feed].Slug, len(got), tt.want)
+		}
+	}
+}
+
+func TestFeedSources(t *testing.T) {
+	cfg := testConfig()
+	got := feedSources(cfg, &config.Feed{Sources: []string{"c", "tag:world", "a"}})
+	if fmt.Sprint(got) != "[a b c]" { // config order
+		t.Errorf("got %v", got)
+	}
+}
+
+func TestCacheControl(t *testing.T) {
+	cfg := testConfig()
+	cfg.Sources = append(cfg.Sources, config.Source{Name: "fast", Schedule: "@every 10s"}, config.Source{Name: "slow", Schedule: "@daily"})
+	tests := []struct {
+		names []string
+		want  string
+	}{
+		{[]string{"a", "b"}, "public, max-age=900"},
+		{[]string{"b"}, "public, max-age=1800"},
+		{[]string{"fast"}, "public, max-age=60"},
+		{[]string{"slow"}, "public, max-age=3600"},
+		{nil, "public, max-age=3600"},
+	}
+	for _, tt := range tests {
+		if got := cacheControl(cfg, tt.names, fixtureTime); got != tt.want {
+			t.Errorf("%v: %q, want %q", tt.names, got, tt.want)
+		}
+	}
+}
+
+func TestFormat(t *testing.T) {
+	for _, f := range formats {
+		g, ok := ParseFormat(f.String())
+		if !ok || g != f {
+			t.Errorf("ParseFormat(%q) = %v, %v", f.String(), g, ok)
+		}
+	}
+	if _, ok := ParseFormat("xml"); ok {
+		t.Error("ParseFormat(xml) ok")
+	}
+	if JSON.ContentType() != "application/feed+json; charset=utf-8" {
+		t.Error(JSON.ContentType())
+	}
+}

@@ -1,0 +1,42 @@
+package feeds
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/tributaryfeeds/tributary/config"
+)
+
+// feedSources resolves a feed's names and "tag:x" selectors.
+func feedSources(cfg *config.Config, f *config.Feed) []string {
+	return cfg.FeedSources(f)
+}
+
+// Cache lifetimes are kept between a minute (so a burst of readers is
+// absorbed) and an hour (so a slow schedule does not hide a manual refresh).
+const (
+	minMaxAge = 60
+	maxMaxAge = 3600
+)
+
+// cacheControl derives the Cache-Control header from the shortest schedule
+// interval of the given sources.
+func cacheControl(cfg *config.Config, names []string, now time.Time) string {
+	best := time.Duration(maxMaxAge) * time.Second
+	for _, name := range names {
+		src, ok := cfg.Source(name)
+		if !ok {
+			continue
+		}
+		s, err := config.ParseSchedule(cfg.ScheduleOf(src))
+		if err != nil {
+			continue // validation reports it; the default lifetime is safe
+		}
+		t1 := s.Next(now)
+		if d := s.Next(t1).Sub(t1); d > 0 && d < best {
+			best = d
+		}
+	}
+	secs := max(int(best/time.Second), minMaxAge)
+	return fmt.Sprintf("public, max-age=%d", min(secs, maxMaxAge))
+}

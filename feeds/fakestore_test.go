@@ -1,0 +1,72 @@
+package feeds
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/tributaryfeeds/tributary/sources"
+	"github.com/tributaryfeeds/tributary/store"
+)
+
+// fakeStore is an in-memory store.Store ordering items like the real ones:
+// newest first by Item.Date(), ties by source and id.
+type fakeStore struct {
+	mu      sync.Mutex
+	items   []sources.Item
+	queries atomic.Int64
+}
+
+var _ store.Store = (*fakeStore)(nil)
+
+func itemKey(it *sources.Item) string { return it.Source + "\x00" + it.ID }
+
+func (s *fakeStore) add(items ...sources.Item) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.items = append(s.items, items...)
+	slices.SortStableFunc(s.items, func(a, b sources.Item) int {
+		if c := b.Date().Compare(a.Date()); c != 0 {
+			return c
+		}
+		return cmp.Compare(itemKey(&a), itemKey(&b))
+	})
+}
+
+func (s *fakeStore) Items(_ context.Context, q store.Query) ([]sources.Item, error) {
+	s.queries.Add(1)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []sources.Item
+	for i := range s.items {
+		it := &s.items[i]
+		d := it.Date()
+		switch {
+		case !slices.Contains(q.Sources, it.Source),
+			!q.Since.IsZero() && d.Before(q.Since),
+			!q.Before.IsZero() && (d.After(q.Before) || d.Equal(q.Before) && itemKey(it) <= q.BeforeKey):
+			continue
+		}
+		out = append(out, *it)
+		if q.Limit > 0 && len(out) == q.Limit {
+			break
+		}
+	}
+	return out, nil
+}
+
+func (s *fakeStore) Upsert(context.Context, string, []sources.Item, time.Time) (store.UpsertStats, error) {
+	return store.UpsertStats{}, nil
+}
+func (s *fakeStore) Has(context.Context, string, string) (bool, error) { return false, nil }
+func (s *fakeStore) Prune(context.Context, string, int) (int64, error) { return 0, nil }
+func (s *fakeStore) Counts(context.Context) (map[string]int, error)    { return nil, nil }
+func (s *fakeStore) State(context.Context, string) (store.State, error) {
+	return store.State{}, store.ErrNotFound
+}
+func (s *fakeStore) SetState(context.Context, store.State) error   { return nil }
+func (s *fakeStore) States(context.Context) ([]store.State, error) { return nil, nil }
+func (s *fakeStore) Close() error                                  { return nil }

@@ -1,0 +1,200 @@
+package feeds
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/tributaryfeeds/tributary/sources"
+)
+
+// Meta describes the feed being rendered.
+type Meta struct {
+	Title       string
+	Description string    // empty: Title
+	SiteURL     string    // base_url + "/", the alternate (HTML) link
+	FeedURL     string    // this format's own URL: base_url/feeds/slug.ext
+	Updated     time.Time // the newest item's date; zero: derived from items
+	ID          string    // stable feed identifier (Atom <id>); empty: SiteURL
+}
+
+// epoch is the date of a feed that has never had an item: fixed, so an
+// empty feed's bytes (and ETag) do not change from one render to the next.
+var epoch = time.Unix(0, 0).UTC()
+
+// entry is an item ready for output: sanitized HTML, cleaned text, UTC dates.
+type entry struct {
+	id         string
+	permalink  bool // id is the item's absolute link
+	tagID      string
+	link       string
+	title      string
+	summary    string
+	content    string
+	authors    []sources.Author
+	categories []string
+	date       time.Time
+	updated    time.Time
+	image      string
+	enclosures []sources.Enclosure
+}
+
+// Render renders items, already selected and ordered, as one format.
+func Render(meta Meta, items []sources.Item, f Format) ([]byte, error) {
+	meta = meta.normalise(items)
+	return renderEntries(&meta, prepare(&meta, items), f)
+}
+
+// normalise fills the defaults of meta and removes invalid characters.
+func (m Meta) normalise(items []sources.Item) Meta {
+	m.Title = xmlClean(m.Title)
+	m.Description = xmlClean(m.Description)
+	if m.Description == "" {
+		m.Description = m.Title
+	}
+	if m.ID == "" {
+		m.ID = m.SiteURL
+	}
+	if m.Updated.IsZero() {
+		m.Updated = newest(items)
+	}
+	m.Updated = m.Updated.UTC().Truncate(time.Second)
+	return m
+}
+
+// newest is the newest item date, else the fixed epoch.
+func newest(items []sources.Item) time.Time {
+	var t time.Time
+	for i := range items {
+		if d := items[i].Date(); d.After(t) {
+			t = d
+		}
+	}
+	if t.IsZero() {
+		return epoch
+	}
+	return t
+}
+
+func renderEntries(meta *Meta, es []entry, f Format) ([]byte, error) {
+	switch f {
+	case RSS:
+		return renderRSS(meta, es)
+	case Atom:
+		return renderAtom(meta, es)
+	case JSON:
+		return renderJSON(meta, es)
+	}
+	return nil, fmt.Errorf("render: unknown format %d", int(f))
+}
+
+// prepare sanitizes and cleans items once for all three formats.
+func prepare(meta *Meta, items []sources.Item) []entry {
+	site, _ := url.Parse(meta.SiteURL)
+	out := make([]entry, len(items))
+	for i := range items {
+		out[i] = newEntry(&items[i], site)
+	}
+	return out
+}
+
+func newEntry(it *sources.Item, site *url.URL) entry {
+	link, base := itemLink(it.Link, site)
+	e := entry{
+		id:         xmlClean(it.ID),
+		link:       link,
+		title:      strings.TrimSpace(xmlClean(it.Title)),
+		summary:    sanitizeHTML(it.Summary, base),
+		content:    sanitizeHTML(it.Content, base),
+		date:       it.Date().UTC().Truncate(time.Second),
+		categories: cleanStrings(it.Categories),
+		authors:    cleanAuthors(it.Authors),
+	}
+	e.updated = e.date
+	if u := it.Updated.UTC().Truncate(time.Second); u.After(e.date) {
+		e.updated = u
+	}
+	if e.id == "" {
+		e.id = link
+	}
+	e.permalink = e.id != "" && e.id == link
+	e.tagID = atomID(it.Source, e.id, e.permalink)
+	if img, ok := absURL(it.Image, base); ok && it.Image != "" {
+		e.image = img
+	}
+	for _, enc := range it.Enclosures {
+		if u, ok := absURL(enc.URL, base); ok && enc.URL != "" {
+			e.enclosures = append(e.enclosures, sources.Enclosure{URL: u, Type: xmlClean(enc.Type), Length: max(enc.Length, 0)})
+		}
+	}
+	return e
+}
+
+// itemLink returns the item's absolute web link (or "") and the base for its
+// relative URLs: the link itself, else the feed's site.
+func itemLink(raw string, site *url.URL) (string, *url.URL) {
+	if raw == "" {
+		return "", site
+	}
+	abs, ok := absURL(xmlClean(raw), site)
+	if !ok || strings.HasPrefix(abs, "mailto:") {
+		return "", site
+	}
+	u, err := url.Parse(abs)
+	if err != nil {
+		return "", site
+	}
+	return abs, u
+}
+
+// atomID is an entry's Atom id: the link when the item's id is its link,
+// else a urn derived from source and id so that it never changes.
+func atomID(source, id string, permalink bool) string {
+	if permalink {
+		return id
+	}
+	if u, err := url.Parse(id); err == nil && u.IsAbs() && !strings.ContainsAny(id, " \t\r\n") {
+		return id // already a URI (tag:, urn:, a URL that is not the link)
+	}
+	sum := sha256.Sum256([]byte(source + "\x00" + id))
+	return "urn:tributary:" + hex.EncodeToString(sum[:16])
+}
+
+func cleanStrings(ss []string) []string {
+	var out []string
+	for _, s := range ss {
+		if s = strings.TrimSpace(xmlClean(s)); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func cleanAuthors(as []sources.Author) []sources.Author {
+	var out []sources.Author
+	for _, a := range as {
+		a = sources.Author{
+			Name:  strings.TrimSpace(xmlClean(a.Name)),
+			Email: strings.TrimSpace(xmlClean(a.Email)),
+			URL:   strings.TrimSpace(xmlClean(a.URL)),
+		}
+		if a.URL != "" {
+			a.URL, _ = absURL(a.URL, nil)
+		}
+		if a.Name != "" || a.Email != "" {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// authorName is what to show for an author: the name, else the e-mail.
+func authorName(a sources.Author) string {
+	if a.Name != "" {
+		return a.Name
+	}
+	return a.Email
+}

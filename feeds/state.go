@@ -1,0 +1,77 @@
+package feeds
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/tributaryfeeds/tributary/config"
+)
+
+// feedConf is one configured feed, resolved and compiled once per config.
+type feedConf struct {
+	slug         string
+	win          *window
+	meta         Meta // FeedURL is set per format at render time
+	feedURL      [numFormats]string
+	cacheControl string
+	fingerprint  string // what, when it changes, requires a new render
+}
+
+// state is an immutable view of one config; a reload replaces it whole.
+type state struct {
+	order    []*feedConf
+	bySlug   map[string]*feedConf
+	bySource map[string][]string // source name -> slugs of the feeds using it
+}
+
+func newState(cfg *config.Config, now time.Time) (*state, error) {
+	st := &state{bySlug: make(map[string]*feedConf), bySource: make(map[string][]string)}
+	if cfg == nil {
+		return st, nil
+	}
+	var errs []error
+	for i := range cfg.Feeds {
+		fc, err := newFeedConf(cfg, &cfg.Feeds[i], now)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		st.order = append(st.order, fc)
+		st.bySlug[fc.slug] = fc
+		for _, src := range fc.win.sources {
+			st.bySource[src] = append(st.bySource[src], fc.slug)
+		}
+	}
+	return st, errors.Join(errs...)
+}
+
+func newFeedConf(cfg *config.Config, f *config.Feed, now time.Time) (*feedConf, error) {
+	win, err := newWindow(cfg, f)
+	if err != nil {
+		return nil, err
+	}
+	base := strings.TrimRight(cfg.Server.BaseURL, "/")
+	fc := &feedConf{
+		slug: f.Slug,
+		win:  win,
+		meta: Meta{
+			Title:       f.Title,
+			Description: f.Description,
+			SiteURL:     base + "/",
+			ID:          base + "/feeds/" + f.Slug,
+		},
+		cacheControl: cacheControl(cfg, win.sources, now),
+	}
+	if fc.meta.Title == "" {
+		fc.meta.Title = f.Slug
+	}
+	for _, fm := range formats {
+		fc.feedURL[fm] = base + "/feeds/" + f.Slug + "." + fm.String()
+	}
+	key := *f
+	key.Line = 0 // moving a feed in the file changes nothing published
+	fc.fingerprint = fmt.Sprintf("%#v|%q|%s|%s", key, win.sources, base, fc.cacheControl)
+	return fc, nil
+}
