@@ -1,0 +1,173 @@
+// Package fulltext wraps a source so that each new item's teaser is replaced
+// by the article body fetched from the item's link.
+package fulltext
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"mime"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/tributaryfeeds/tributary/sources"
+)
+
+// Defaults used when an Options field is zero.
+const (
+	DefaultConcurrency = 2
+	// cacheEntries and cacheBytes bound the per-source cache of bodies.
+	cacheEntries = 1000
+	cacheBytes   = 8 << 20
+)
+
+// Options configures Wrap.
+type Options struct {
+	// Client fetches the article pages.
+	Client *sources.Client
+	// Selector is an optional CSS selector for the article body; empty uses
+	// readability extraction.
+	Selector string
+	// Logger receives a summary of each fetch. Nil discards.
+	Logger *slog.Logger
+	// Concurrency is how many pages of one source are fetched at once.
+	// Zero: DefaultConcurrency.
+	Concurrency int
+}
+
+type source struct {
+	src    sources.Source
+	client *sources.Client
+	ext    *extractor
+	log    *slog.Logger
+	conc   int
+	cache  *cache
+}
+
+// Wrap returns a Source that fetches src and then, for each item with a link
+// that is not yet known (req.Known is nil or reports false), fetches the
+// item's page once and sets Item.Content to the extracted article body.
+// Known items get an empty Content, which the store reads as "keep what is
+// stored", so their pages are never fetched again. A page that fails keeps
+// the item's teaser and adds a warning; it never fails the fetch.
+func Wrap(src sources.Source, opts Options) (sources.Source, error) {
+	if src == nil {
+		return nil, errors.New("full text: nil source")
+	}
+	if opts.Client == nil {
+		return nil, errors.New("full text: client is required")
+	}
+	ext, err := newExtractor(opts.Selector)
+	if err != nil {
+		return nil, fmt.Errorf("full text: %w", err)
+	}
+	s := &source{
+		src:    src,
+		client: opts.Client,
+		ext:    ext,
+		log:    opts.Logger,
+		conc:   opts.Concurrency,
+		cache:  newCache(cacheEntries, cacheBytes),
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.conc <= 0 {
+		s.conc = DefaultConcurrency
+	}
+	return s, nil
+}
+
+// Fetch implements sources.Source.
+func (s *source) Fetch(ctx context.Context, req sources.Request) (*sources.Result, error) {
+	res, err := s.src.Fetch(ctx, req)
+	if err != nil || res == nil || res.NotModified {
+		return res, err
+	}
+	todo := s.plan(ctx, req, res.Items)
+	warns := make([]string, todo.len())
+	var g errgroup.Group
+	g.SetLimit(s.conc)
+	for i, link := range todo.links {
+		if ctx.Err() != nil {
+			break
+		}
+		g.Go(func() error {
+			body, err := s.body(ctx, link)
+			if err != nil {
+				warns[i] = fmt.Sprintf("full text %s: %v", link, err)
+				return nil
+			}
+			s.cache.put(link, body)
+			for _, j := range todo.items[link] {
+				res.Items[j].Content = body
+			}
+			return nil
+		})
+	}
+	_ = g.Wait() // the jobs report through warns, never an error
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("full text: %w", err)
+	}
+	failed := 0
+	for _, w := range warns {
+		if w != "" {
+			res.Warnings = append(res.Warnings, w)
+			failed++
+		}
+	}
+	s.log.Debug("full text", "items", len(res.Items), "fetched", len(todo.links)-failed, "failed", failed)
+	return res, nil
+}
+
+// work lists the pages to fetch: each link once, with the indexes of the
+// items that point at it.
+type work struct {
+	links []string
+	items map[string][]int
+}
+
+func (w work) len() int { return len(w.links) }
+
+// plan decides each item's fate: known items get empty Content, cached
+// links get their body, the rest are queued.
+func (s *source) plan(ctx context.Context, req sources.Request, items []sources.Item) work {
+	w := work{items: map[string][]int{}}
+	for i := range items {
+		it := &items[i]
+		switch {
+		case it.Link == "":
+		case req.Known != nil && req.Known(ctx, it.ID):
+			it.Content = ""
+		default:
+			if body, ok := s.cache.get(it.Link); ok {
+				it.Content = body
+				continue
+			}
+			if _, queued := w.items[it.Link]; !queued {
+				w.links = append(w.links, it.Link)
+			}
+			w.items[it.Link] = append(w.items[it.Link], i)
+		}
+	}
+	return w
+}
+
+// body fetches link and extracts its article body.
+func (s *source) body(ctx context.Context, link string) (string, error) {
+	resp, err := s.client.Get(ctx, link, sources.Request{})
+	if err != nil {
+		return "", err
+	}
+	if ct := resp.Header.Get("Content-Type"); ct != "" {
+		if mt, _, _ := mime.ParseMediaType(ct); mt != "text/html" && mt != "application/xhtml+xml" {
+			return "", fmt.Errorf("not an HTML page (%s)", ct)
+		}
+	}
+	page, err := resp.UTF8()
+	if err != nil {
+		return "", err
+	}
+	return s.ext.extract(ctx, page, resp.URL)
+}

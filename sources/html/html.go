@@ -1,0 +1,88 @@
+// Package html is the source for listing pages that have no feed: items are
+// read from the page with CSS selectors ("sel@attr" reads an attribute).
+package html
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/tributaryfeeds/tributary/config"
+	"github.com/tributaryfeeds/tributary/sources"
+)
+
+// Options configures a Source.
+type Options struct {
+	// URL is the listing page.
+	URL string
+	// Select holds the CSS selectors of the items and their fields.
+	Select config.Select
+	// Location is the zone of dates written without one; nil means UTC.
+	Location *time.Location
+	// Client fetches the page.
+	Client *sources.Client
+	// Now returns the current time, for relative dates. Nil: time.Now.
+	Now func() time.Time
+}
+
+// Source reads the items of one listing page.
+type Source struct {
+	url    string
+	sel    *selectors
+	loc    *time.Location
+	client *sources.Client
+	now    func() time.Time
+}
+
+var _ sources.Source = (*Source)(nil)
+
+// New returns a Source for opts. Selectors are compiled here, so a bad one is
+// reported at configuration time, by name.
+func New(opts Options) (*Source, error) {
+	if opts.URL == "" {
+		return nil, errors.New("html source: url is required")
+	}
+	if opts.Client == nil {
+		return nil, errors.New("html source: client is required")
+	}
+	sel, err := compile(opts.Select)
+	if err != nil {
+		return nil, fmt.Errorf("html source %s: %w", opts.URL, err)
+	}
+	s := &Source{url: opts.URL, sel: sel, loc: opts.Location, client: opts.Client, now: opts.Now}
+	if s.loc == nil {
+		s.loc = time.UTC
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	return s, nil
+}
+
+// Fetch loads the page with a conditional GET and parses its items. A 304
+// yields a Result with NotModified set.
+func (s *Source) Fetch(ctx context.Context, req sources.Request) (*sources.Result, error) {
+	resp, err := s.client.Get(ctx, s.url, req)
+	if err != nil {
+		return nil, err
+	}
+	res := &sources.Result{
+		NotModified:  resp.NotModified,
+		ETag:         resp.ETag,
+		LastModified: resp.LastModified,
+		NotBefore:    resp.NotBefore,
+	}
+	if resp.NotModified {
+		return res, nil
+	}
+	page, err := resp.UTF8()
+	if err != nil {
+		return nil, err
+	}
+	res.Items, res.Warnings, err = s.sel.parse(page, resp.URL, s.loc, s.now())
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}

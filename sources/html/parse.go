@@ -1,0 +1,269 @@
+package html
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	stdhtml "html"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/tributaryfeeds/tributary/config"
+	"github.com/tributaryfeeds/tributary/sources"
+	"github.com/tributaryfeeds/tributary/sources/article"
+)
+
+// maxWarnings bounds the warnings of one parse so a page of a thousand
+// undated items does not flood the status page.
+const maxWarnings = 20
+
+// selectors is a compiled config.Select.
+type selectors struct {
+	item                                      *field
+	title, link, date, summary, author, image *field
+}
+
+// compile checks and compiles every selector of sel, naming the first bad one.
+func compile(sel config.Select) (*selectors, error) {
+	var s selectors
+	var err error
+	fields := []struct {
+		dst  **field
+		name string
+		expr string
+	}{
+		{&s.item, "item", sel.Item}, {&s.title, "title", sel.Title}, {&s.link, "link", sel.Link},
+		{&s.date, "date", sel.Date}, {&s.summary, "summary", sel.Summary},
+		{&s.author, "author", sel.Author}, {&s.image, "image", sel.Image},
+	}
+	for _, f := range fields {
+		if *f.dst, err = compileField(f.name, f.expr); err != nil {
+			return nil, err
+		}
+	}
+	switch {
+	case s.item == nil:
+		return nil, errors.New("select.item is required")
+	case s.item.attr != "" || s.item.sel == nil:
+		return nil, fmt.Errorf("select.item %q: must be a plain CSS selector, without @attr", s.item.expr)
+	case s.title == nil && s.link == nil:
+		return nil, errors.New("select.title or select.link is required")
+	}
+	return &s, nil
+}
+
+// Parse extracts the items of a listing page. pageURL is the page's absolute
+// URL; links resolve against it, or against the page's <base href>. Dates
+// without a zone are read in loc; relative dates ("3 hours ago") count back
+// from now. Problems with single items are returned as warnings; a selector
+// that finds nothing at all is an error, so a changed page layout is never
+// mistaken for an empty listing.
+func Parse(page []byte, pageURL string, sel config.Select, loc *time.Location, now time.Time) ([]sources.Item, []string, error) {
+	s, err := compile(sel)
+	if err != nil {
+		return nil, nil, err
+	}
+	return s.parse(page, pageURL, loc, now)
+}
+
+func (s *selectors) parse(page []byte, pageURL string, loc *time.Location, now time.Time) ([]sources.Item, []string, error) {
+	u, err := url.Parse(pageURL)
+	if err != nil || !isWeb(u) {
+		return nil, nil, fmt.Errorf("page URL %q: not an absolute http(s) URL", pageURL)
+	}
+	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(page))
+	if err != nil {
+		return nil, nil, fmt.Errorf("parse %s: %w", pageURL, err)
+	}
+	els := doc.FindMatcher(s.item.sel)
+	if els.Length() == 0 {
+		return nil, nil, fmt.Errorf("select.item %q matched nothing on %s", s.item.expr, pageURL)
+	}
+	p := &pageParse{sel: s, base: BaseURL(doc, u), loc: loc, now: now, seen: map[string]bool{}, found: map[*field]bool{}}
+	els.Each(func(i int, el *goquery.Selection) { p.item(i, el) })
+	for _, f := range []*field{s.title, s.link} {
+		if f != nil && !p.found[f] {
+			return nil, nil, fmt.Errorf("select.%s %q matched nothing in any of the %d items on %s",
+				f.name, f.expr, els.Length(), pageURL)
+		}
+	}
+	return p.items, p.warnings(), nil
+}
+
+// pageParse accumulates the outcome of one page.
+type pageParse struct {
+	sel   *selectors
+	base  *url.URL
+	loc   *time.Location
+	now   time.Time
+	items []sources.Item
+	seen  map[string]bool // item IDs, so an article listed twice is kept once
+	found map[*field]bool // fields that matched in at least one item
+	warns []string
+	extra int // warnings beyond maxWarnings
+}
+
+func (p *pageParse) warn(format string, args ...any) {
+	if len(p.warns) >= maxWarnings {
+		p.extra++
+		return
+	}
+	p.warns = append(p.warns, fmt.Sprintf(format, args...))
+}
+
+func (p *pageParse) warnings() []string {
+	if p.extra > 0 {
+		return append(p.warns, fmt.Sprintf("%d more warnings not shown", p.extra))
+	}
+	return p.warns
+}
+
+// text reads f in el and records whether it matched.
+func (p *pageParse) text(f *field, el *goquery.Selection) string {
+	if f == nil {
+		return ""
+	}
+	v, ok := f.text(el)
+	if ok {
+		p.found[f] = true
+	}
+	return v
+}
+
+func (p *pageParse) item(i int, el *goquery.Selection) {
+	it := sources.Item{
+		Title: p.text(p.sel.title, el),
+		Link:  p.link(el),
+	}
+	if it.Title == "" && it.Link == "" {
+		p.warn("item %d: no title and no link, skipped", i+1)
+		return
+	}
+	it.ID = it.Link
+	if it.ID == "" {
+		it.ID = titleID(it.Title)
+	}
+	if p.seen[it.ID] {
+		return
+	}
+	p.seen[it.ID] = true
+	it.Published = p.date(el, label(i, it))
+	it.Summary = p.summary(el)
+	if name := p.text(p.sel.author, el); name != "" {
+		it.Authors = []sources.Author{{Name: name}}
+	}
+	it.Image = p.image(el)
+	p.items = append(p.items, it)
+}
+
+// label names an item in warnings.
+func label(i int, it sources.Item) string {
+	if it.Title != "" {
+		return fmt.Sprintf("item %d (%q)", i+1, it.Title)
+	}
+	return fmt.Sprintf("item %d (%s)", i+1, it.Link)
+}
+
+// titleID is the ID of an item without a link: stable as long as its title is.
+func titleID(title string) string {
+	sum := sha256.Sum256([]byte(title))
+	return "sha256:" + hex.EncodeToString(sum[:16])
+}
+
+// link reads the configured link, or the first a[href] of the item when no
+// link selector is configured.
+func (p *pageParse) link(el *goquery.Selection) string {
+	var raw string
+	if p.sel.link != nil {
+		raw = p.text(p.sel.link, el)
+	} else if a := el.Filter("a[href]").AddSelection(el.Find("a[href]")).First(); a.Length() > 0 {
+		raw, _ = a.Attr("href")
+	}
+	return Resolve(p.base, raw)
+}
+
+// date parses the item's date. A <time datetime> element is read by its
+// machine-readable attribute first.
+func (p *pageParse) date(el *goquery.Selection, who string) time.Time {
+	f := p.sel.date
+	if f == nil {
+		return time.Time{}
+	}
+	if f.attr == "" {
+		if t, ok := p.datetime(f, el); ok {
+			return t
+		}
+	}
+	s := p.text(f, el)
+	if s == "" {
+		return time.Time{}
+	}
+	t, err := article.ParseDate(s, p.loc, p.now)
+	if err != nil {
+		p.warn("%s: date %q not understood, using the time it was first seen", who, s)
+		return time.Time{}
+	}
+	return t
+}
+
+// datetime reads the datetime attribute of a <time> element that the date
+// selector matched or that lies inside it: it is machine-readable where the
+// text often says only "Monday".
+func (p *pageParse) datetime(f *field, el *goquery.Selection) (time.Time, bool) {
+	d, ok := f.find(el)
+	if !ok {
+		return time.Time{}, false
+	}
+	dt, ok := d.Filter("time[datetime]").AddSelection(d.Find("time[datetime]")).First().Attr("datetime")
+	if !ok {
+		return time.Time{}, false
+	}
+	t, err := article.ParseDate(dt, p.loc, p.now)
+	return t, err == nil
+}
+
+// summary is the inner HTML of the summary element, links made absolute, or
+// an attribute's text escaped as HTML.
+func (p *pageParse) summary(el *goquery.Selection) string {
+	f := p.sel.summary
+	if f == nil {
+		return ""
+	}
+	if f.attr != "" {
+		return stdhtml.EscapeString(p.text(f, el))
+	}
+	s, ok := f.find(el)
+	if !ok {
+		return ""
+	}
+	p.found[f] = true
+	Absolutize(s, p.base)
+	h, err := s.Html()
+	if err != nil {
+		return stdhtml.EscapeString(collapse(s.Text()))
+	}
+	return strings.TrimSpace(h)
+}
+
+// image reads the image URL: the configured attribute, else the src of the
+// selected element.
+func (p *pageParse) image(el *goquery.Selection) string {
+	f := p.sel.image
+	if f == nil {
+		return ""
+	}
+	if f.attr != "" {
+		return Resolve(p.base, p.text(f, el))
+	}
+	img, ok := f.find(el)
+	if !ok {
+		return ""
+	}
+	src, _ := img.Attr("src")
+	return Resolve(p.base, src)
+}

@@ -1,0 +1,287 @@
+package html
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tributaryfeeds/tributary/config"
+	"github.com/tributaryfeeds/tributary/sources"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+var (
+	testNow = time.Date(2026, 11, 18, 12, 0, 0, 0, time.UTC)
+	testLoc = time.FixedZone("CET", 3600)
+)
+
+// listingSelect reads testdata/listing.html.
+var listingSelect = config.Select{
+	Item:    "ul.news li",
+	Title:   "a",
+	Link:    "a@href",
+	Date:    ".date",
+	Summary: "p",
+	Author:  ".byline",
+	Image:   "img",
+}
+
+var goldenCases = []struct {
+	file string
+	url  string
+	sel  config.Select
+}{
+	{"listing.html", "https://embassy.example.org/news/index.html", listingSelect},
+	{"attrs.html", "https://blog.example.org/", config.Select{
+		Item:  "a.card",
+		Title: "@title",
+		Link:  "@href",
+		Date:  "@data-date",
+		Image: "img@data-src",
+	}},
+}
+
+type golden struct {
+	Items    []sources.Item
+	Warnings []string
+}
+
+func TestParseGolden(t *testing.T) {
+	for _, tc := range goldenCases {
+		t.Run(tc.file, func(t *testing.T) {
+			page, err := os.ReadFile(filepath.Join("testdata", tc.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			items, warns, err := Parse(page, tc.url, tc.sel, testLoc, testNow)
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			got, err := json.MarshalIndent(golden{items, warns}, "", "  ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, '\n')
+			path := filepath.Join("testdata", strings.TrimSuffix(tc.file, ".html")+".golden.json")
+			if *update {
+				if err := os.WriteFile(path, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run with -update to create)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("Parse output differs from %s (run with -update to accept):\n%s", path, got)
+			}
+		})
+	}
+}
+
+// TestParseListing spells out the behaviour the golden file records, so a
+// careless -update cannot bless a regression.
+func TestParseListing(t *testing.T) {
+	page, err := os.ReadFile("testdata/listing.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, warns, err := Parse(page, "https://embassy.example.org/news/index.html", listingSelect, testLoc, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byTitle := map[string]sources.Item{}
+	for _, it := range items {
+		byTitle[it.Title] = it
+	}
+	if len(items) != 7 {
+		t.Errorf("got %d items, want 7 (one without title and link skipped, one duplicate dropped)", len(items))
+	}
+	tests := []struct {
+		title, link, id string
+		published       time.Time
+	}{
+		{"Summit opens in Geneva", "https://embassy.example.org/en/news/2026/summit-opens.html", "", time.Date(2026, 11, 17, 23, 0, 0, 0, time.UTC)},
+		{"Trade talks & tariffs", "https://other.example.org/story?id=7", "", time.Date(2026, 11, 17, 8, 15, 0, 0, time.UTC)},
+		{"New visa rules", "https://embassy.example.org/archive/visa-rules", "", time.Date(2026, 11, 16, 7, 0, 0, 0, time.UTC)},
+		{"Ambassador visits school", "https://embassy.example.org/en/news/ambassador.html", "", testNow.Add(-3 * time.Hour)},
+		{"An undated notice", "https://embassy.example.org/en/news/undated.html", "", time.Time{}},
+		{"Press conference announced", "", titleID("Press conference announced"), time.Date(2026, 11, 14, 23, 0, 0, 0, time.UTC)},
+		{"Holiday closure", "https://embassy.example.org/en/news/bad-date.html", "", time.Time{}},
+	}
+	for _, tt := range tests {
+		it, ok := byTitle[tt.title]
+		if !ok {
+			t.Errorf("no item %q", tt.title)
+			continue
+		}
+		wantID := tt.id
+		if wantID == "" {
+			wantID = tt.link
+		}
+		if it.Link != tt.link || it.ID != wantID {
+			t.Errorf("%q: link %q id %q, want %q %q", tt.title, it.Link, it.ID, tt.link, wantID)
+		}
+		if !it.Published.Equal(tt.published) {
+			t.Errorf("%q: published %v, want %v", tt.title, it.Published, tt.published)
+		}
+	}
+	summit := byTitle["Summit opens in Geneva"]
+	if want := `Delegates from <b>forty</b> countries <a href="https://embassy.example.org/press/list.pdf">arrived</a>.`; summit.Summary != want {
+		t.Errorf("summary %q, want %q", summit.Summary, want)
+	}
+	if summit.Image != "https://embassy.example.org/en/img/summit.jpg" {
+		t.Errorf("image %q", summit.Image)
+	}
+	if len(summit.Authors) != 1 || summit.Authors[0].Name != "Anna Berg" {
+		t.Errorf("authors %+v", summit.Authors)
+	}
+	joined := strings.Join(warns, "\n")
+	for _, want := range []string{"no title and no link", `"sometime soon"`} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("warnings %q lack %q", warns, want)
+		}
+	}
+	if len(warns) != 2 {
+		t.Errorf("got %d warnings, want 2: %q", len(warns), warns)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	page := []byte(`<ul class="news"><li><span>One</span></li><li><span>Two</span></li></ul>`)
+	tests := []struct {
+		name string
+		url  string
+		sel  config.Select
+		want string
+	}{
+		{"item matches nothing", "https://x.example/", config.Select{Item: "div.story", Title: "a"},
+			`select.item "div.story" matched nothing on https://x.example/`},
+		{"title matches nothing", "https://x.example/", config.Select{Item: "li", Title: "h2"},
+			`select.title "h2" matched nothing in any of the 2 items on https://x.example/`},
+		{"link matches nothing", "https://x.example/", config.Select{Item: "li", Title: "span", Link: "a@href"},
+			`select.link "a@href" matched nothing in any of the 2 items`},
+		{"link attribute missing everywhere", "https://x.example/", config.Select{Item: "li", Title: "span", Link: "span@href"},
+			`select.link "span@href" matched nothing`},
+		{"relative page URL", "/news", config.Select{Item: "li", Title: "span"}, "not an absolute http(s) URL"},
+		{"bad selector", "https://x.example/", config.Select{Item: "li", Title: "span", Date: "p:nth-child("}, `select.date "p:nth-child("`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			items, _, err := Parse(page, tt.url, tt.sel, nil, testNow)
+			if err == nil {
+				t.Fatalf("no error, %d items", len(items))
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %q, want it to contain %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseNoLinkSelectorUsesFirstAnchor(t *testing.T) {
+	page := []byte(`<div class="s"><h3>Hello</h3><a href="/a">more</a></div><a class="s" href="/b">Bye</a>`)
+	items, _, err := Parse(page, "https://x.example/list", config.Select{Item: ".s", Title: "@class"}, nil, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var links []string
+	for _, it := range items {
+		links = append(links, it.Link)
+	}
+	if got, want := strings.Join(links, " "), "https://x.example/a https://x.example/b"; got != want {
+		t.Errorf("links %q, want %q", got, want)
+	}
+}
+
+func TestParseWarningsBounded(t *testing.T) {
+	var b strings.Builder
+	for i := range 30 {
+		fmt.Fprintf(&b, `<li><a href="/%d">T%d</a><i>not a date</i></li>`, i, i)
+	}
+	_, warns, err := Parse([]byte(b.String()), "https://x.example/", config.Select{Item: "li", Title: "a", Date: "i"}, nil, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(warns) != maxWarnings+1 || warns[maxWarnings] != "10 more warnings not shown" {
+		t.Errorf("got %d warnings, last %q", len(warns), warns[len(warns)-1])
+	}
+}
+
+func TestAttrAt(t *testing.T) {
+	tests := []struct {
+		expr       string
+		css, attr  string
+		wantNoAttr bool
+	}{
+		{"a@href", "a", "href", false},
+		{"@href", "", "href", false},
+		{"a", "a", "", true},
+		{`a[href*="@"]`, `a[href*="@"]`, "", true},
+		{`a[title="x@y"]@href`, `a[title="x@y"]`, "href", false},
+		{"img @ data-src", "img @ data-src", "", true},
+		{"time@datetime", "time", "datetime", false},
+		{"a@", "a@", "", true},
+	}
+	for _, tt := range tests {
+		i := attrAt(tt.expr)
+		if tt.wantNoAttr {
+			if i >= 0 {
+				t.Errorf("attrAt(%q) = %d, want -1", tt.expr, i)
+			}
+			continue
+		}
+		if i < 0 || tt.expr[:i] != tt.css || tt.expr[i+1:] != tt.attr {
+			t.Errorf("attrAt(%q) = %d, want split %q @ %q", tt.expr, i, tt.css, tt.attr)
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, name := range []string{"listing.html", "attrs.html"} {
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte(`<base href="javascript:x"><ul class="news"><li><a href="::">x</a><span class="date">99/99/9999</span></li></ul>`))
+	f.Fuzz(func(t *testing.T, page []byte) {
+		items, _, err := Parse(page, "https://x.example/a/", listingSelect, testLoc, testNow)
+		if err != nil {
+			return
+		}
+		for _, it := range items {
+			if it.ID == "" || it.Title == "" && it.Link == "" {
+				t.Fatalf("item without identity: %+v", it)
+			}
+			if it.Link != "" && !strings.HasPrefix(it.Link, "http") {
+				t.Fatalf("link not absolute: %q", it.Link)
+			}
+		}
+	})
+}
+
+func BenchmarkParse(b *testing.B) {
+	page, err := os.ReadFile("testdata/listing.html")
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := compile(listingSelect)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := s.parse(page, "https://embassy.example.org/news/", testLoc, testNow); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
