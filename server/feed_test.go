@@ -1,0 +1,273 @@
+package server
+
+import (
+	"bytes"
+	"compress/gzip"
+	"io"
+	"net/http"
+	"strconv"
+	"testing"
+
+	"github.com/tributaryfeeds/tributary/feeds"
+)
+
+func TestFeed200Headers(t *testing.T) {
+	fx := newFixture(t, "")
+	for _, tt := range []struct {
+		path string
+		f    feeds.Format
+	}{
+		{"/feeds/world.rss", feeds.RSS},
+		{"/feeds/world.atom", feeds.Atom},
+		{"/feeds/world.json", feeds.JSON},
+	} {
+		t.Run(tt.path, func(t *testing.T) {
+			rd := fx.feeds.Get("world", tt.f)
+			w := fx.do("GET", tt.path)
+			if w.Code != 200 {
+				t.Fatalf("code %d", w.Code)
+			}
+			want := map[string]string{
+				"Content-Type":     rd.ContentType,
+				"Etag":             rd.ETag,
+				"Last-Modified":    "Wed, 04 Mar 2026 05:06:07 GMT",
+				"Cache-Control":    "public, max-age=900",
+				"Content-Length":   itoa(len(rd.Body)),
+				"Vary":             "Accept-Encoding",
+				"Content-Encoding": "",
+			}
+			checkHeaders(t, w.Header(), want)
+			if !bytes.Equal(w.Body.Bytes(), rd.Body) {
+				t.Fatal("body differs from Rendered.Body")
+			}
+		})
+	}
+}
+
+func TestFeedConditional(t *testing.T) {
+	fx := newFixture(t, "")
+	etag := fx.feeds.Get("world", feeds.Atom).ETag
+	older := "Tue, 03 Mar 2026 05:06:07 GMT"
+	newer := "Thu, 05 Mar 2026 05:06:07 GMT"
+	same := "Wed, 04 Mar 2026 05:06:07 GMT"
+	tests := []struct {
+		name   string
+		header []string
+		want   int
+	}{
+		{"none", nil, 200},
+		{"inm exact", []string{"If-None-Match", etag}, 304},
+		{"inm other", []string{"If-None-Match", `"nope"`}, 200},
+		{"inm list", []string{"If-None-Match", `"a", "b",` + etag}, 304},
+		{"inm list without", []string{"If-None-Match", `"a", W/"b"`}, 200},
+		{"inm two lines", []string{"If-None-Match", `"a"`, "If-None-Match", etag}, 304},
+		{"inm star", []string{"If-None-Match", "*"}, 304},
+		{"inm weak", []string{"If-None-Match", "W/" + etag}, 304},
+		{"inm malformed", []string{"If-None-Match", `abc, ` + etag}, 200},
+		{"inm unterminated", []string{"If-None-Match", `"abc`}, 200},
+		{"inm wins over ims", []string{"If-None-Match", `"nope"`, "If-Modified-Since", newer}, 200},
+		{"inm match ims old", []string{"If-None-Match", etag, "If-Modified-Since", older}, 304},
+		{"ims same", []string{"If-Modified-Since", same}, 304},
+		{"ims newer", []string{"If-Modified-Since", newer}, 304},
+		{"ims older", []string{"If-Modified-Since", older}, 200},
+		{"ims rfc850", []string{"If-Modified-Since", "Wednesday, 04-Mar-26 05:06:07 GMT"}, 304},
+		{"ims garbage", []string{"If-Modified-Since", "yesterday"}, 200},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := fx.do("GET", "/feeds/world.atom", tt.header...)
+			if w.Code != tt.want {
+				t.Fatalf("code %d, want %d", w.Code, tt.want)
+			}
+			if tt.want != 304 {
+				return
+			}
+			if w.Body.Len() != 0 {
+				t.Fatalf("304 with body %q", w.Body.String())
+			}
+			checkHeaders(t, w.Header(), map[string]string{
+				"Etag": etag, "Cache-Control": "public, max-age=900", "Last-Modified": same,
+				"Vary": "Accept-Encoding", "Content-Length": "", "Content-Type": "",
+			})
+		})
+	}
+}
+
+func TestFeedHead(t *testing.T) {
+	fx := newFixture(t, "")
+	rd := fx.feeds.Get("world", feeds.RSS)
+	for _, enc := range []string{"", "gzip"} {
+		w := fx.do("HEAD", "/feeds/world.rss", "Accept-Encoding", enc)
+		want := len(rd.Body)
+		if enc == "gzip" {
+			want = len(rd.Gzip)
+		}
+		if w.Code != 200 || w.Body.Len() != 0 || w.Header().Get("Content-Length") != itoa(want) {
+			t.Fatalf("HEAD (%q): code %d, body %d bytes, Content-Length %q, want %d",
+				enc, w.Code, w.Body.Len(), w.Header().Get("Content-Length"), want)
+		}
+	}
+}
+
+func TestFeedGzip(t *testing.T) {
+	fx := newFixture(t, "")
+	rd := fx.feeds.Get("world", feeds.JSON)
+	tests := []struct {
+		accept string
+		gzip   bool
+	}{
+		{"gzip", true},
+		{"br, gzip;q=0.5", true},
+		{"GZIP", true},
+		{"x-gzip", true},
+		{"*", true},
+		{"gzip;q=0", false},
+		{"gzip;q=0.000", false},
+		{"*;q=0", false},
+		{"gzip;q=0, *", false},
+		{"br, deflate", false},
+		{"identity", false},
+		{"", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.accept, func(t *testing.T) {
+			w := fx.do("GET", "/feeds/world.json", "Accept-Encoding", tt.accept)
+			body := w.Body.Bytes()
+			if tt.gzip {
+				if w.Header().Get("Content-Encoding") != "gzip" {
+					t.Fatalf("Content-Encoding %q", w.Header().Get("Content-Encoding"))
+				}
+				if w.Header().Get("Content-Length") != itoa(len(rd.Gzip)) {
+					t.Fatalf("Content-Length %q, want %d", w.Header().Get("Content-Length"), len(rd.Gzip))
+				}
+				body = gunzip(t, body)
+			} else if ce := w.Header().Get("Content-Encoding"); ce != "" {
+				t.Fatalf("Content-Encoding %q, want identity", ce)
+			}
+			if !bytes.Equal(body, rd.Body) {
+				t.Fatal("decoded body differs from Rendered.Body")
+			}
+		})
+	}
+}
+
+func TestFeedNegotiation(t *testing.T) {
+	fx := newFixture(t, "")
+	tests := []struct {
+		accept string
+		want   feeds.Format
+	}{
+		{"", feeds.Atom},
+		{"*/*", feeds.Atom},
+		{"text/html", feeds.Atom},
+		{"application/rss+xml", feeds.RSS},
+		{"application/atom+xml", feeds.Atom},
+		{"application/feed+json", feeds.JSON},
+		{"application/json", feeds.JSON},
+		{"application/rss+xml, application/atom+xml", feeds.Atom},
+		{"application/rss+xml;q=0.9, application/atom+xml;q=0.8", feeds.RSS},
+		{"application/atom+xml;q=0.1, application/json", feeds.JSON},
+		{"*/*, application/rss+xml", feeds.RSS},
+		{"application/*;q=0.5, application/rss+xml;q=0.4", feeds.Atom},
+		{"application/atom+xml;q=0, */*", feeds.RSS},
+		{"application/atom+xml;q=0, application/rss+xml;q=0, */*", feeds.JSON},
+		{"application/atom+xml;q=0", feeds.Atom}, // nothing acceptable: the default
+		{"APPLICATION/RSS+XML", feeds.RSS},
+		{"application/rss+xml;q=bogus, application/json;q=0.2", feeds.JSON},
+		{"text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", feeds.Atom},
+	}
+	for _, tt := range tests {
+		t.Run(tt.accept, func(t *testing.T) {
+			w := fx.do("GET", "/feeds/world", "Accept", tt.accept)
+			want := fx.feeds.Get("world", tt.want)
+			if w.Code != 200 || w.Header().Get("Content-Type") != want.ContentType {
+				t.Fatalf("code %d, Content-Type %q, want %q", w.Code, w.Header().Get("Content-Type"), want.ContentType)
+			}
+			if v := w.Header().Get("Vary"); v != "Accept, Accept-Encoding" {
+				t.Fatalf("Vary %q", v)
+			}
+		})
+	}
+}
+
+func TestFeedNotFoundAndMethods(t *testing.T) {
+	fx := newFixture(t, "")
+	tests := []struct {
+		method, path string
+		want         int
+		allow        string
+	}{
+		{"GET", "/feeds/nope.atom", 404, ""},
+		{"GET", "/feeds/nope", 404, ""},
+		{"GET", "/feeds/world.xml", 404, ""},
+		{"GET", "/feeds/world.", 404, ""},
+		{"GET", "/feeds/.atom", 404, ""},
+		{"GET", "/feeds/", 404, ""},
+		{"GET", "/feeds/world.atom/x", 404, ""},
+		{"GET", "/feeds/empty.atom", 404, ""}, // in Feeds() but not rendered
+		{"GET", "/nowhere", 404, ""},
+		{"POST", "/feeds/world.atom", 405, "GET, HEAD"},
+		{"DELETE", "/feeds/nope.atom", 405, "GET, HEAD"},
+		{"PUT", "/", 405, "GET, HEAD"},
+		{"POST", "/status.json", 405, "GET, HEAD"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
+			w := fx.do(tt.method, tt.path)
+			if w.Code != tt.want || w.Header().Get("Allow") != tt.allow {
+				t.Fatalf("code %d Allow %q, want %d %q", w.Code, w.Header().Get("Allow"), tt.want, tt.allow)
+			}
+		})
+	}
+}
+
+// TestHeaderCacheFollowsRender checks that a new Rendered for the same feed
+// is served with its own headers, not the cached ones of the old render.
+func TestHeaderCacheFollowsRender(t *testing.T) {
+	fx := newFixture(t, "")
+	k := key("world", feeds.Atom)
+	first := fx.do("GET", "/feeds/world.atom")
+	fx.feeds.rendered[k] = render(t, []byte("<feed>changed</feed>"), "application/atom+xml; charset=utf-8")
+	second := fx.do("GET", "/feeds/world.atom")
+	if first.Header().Get("Etag") == second.Header().Get("Etag") {
+		t.Fatal("ETag unchanged after a new render")
+	}
+	if second.Body.String() != "<feed>changed</feed>" || second.Header().Get("Content-Length") != "20" {
+		t.Fatalf("stale response: %q, Content-Length %q", second.Body.String(), second.Header().Get("Content-Length"))
+	}
+}
+
+func TestNoGzipBody(t *testing.T) {
+	fx := newFixture(t, "")
+	rd := render(t, []byte("plain"), "application/rss+xml; charset=utf-8")
+	rd.Gzip = nil
+	fx.feeds.rendered[key("world", feeds.RSS)] = rd
+	w := fx.do("GET", "/feeds/world.rss", "Accept-Encoding", "gzip")
+	if w.Header().Get("Content-Encoding") != "" || w.Body.String() != "plain" {
+		t.Fatalf("got %q encoded %q", w.Body.String(), w.Header().Get("Content-Encoding"))
+	}
+}
+
+func checkHeaders(t *testing.T, h http.Header, want map[string]string) {
+	t.Helper()
+	for k, v := range want {
+		if got := h.Get(k); got != v {
+			t.Errorf("%s: %q, want %q", k, got, v)
+		}
+	}
+}
+
+func gunzip(t *testing.T, b []byte) []byte {
+	t.Helper()
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -1,0 +1,103 @@
+package server
+
+import (
+	"hash/maphash"
+	"strconv"
+	"sync/atomic"
+
+	"github.com/tributaryfeeds/tributary/feeds"
+)
+
+// headerSet holds one Rendered's response header values, built once so
+// that a request assigns shared slices instead of allocating new ones.
+// net/http only reads header slices, so sharing them is safe.
+type headerSet struct {
+	rd           *feeds.Rendered
+	contentType  []string
+	etag         []string // nil when the Rendered has no ETag
+	lastModified []string // nil when the Rendered has no Last-Modified
+	cacheControl []string // nil when the Rendered has no Cache-Control
+	length       []string
+	gzipLength   []string // nil when there is no gzip body
+}
+
+func newHeaderSet(rd *feeds.Rendered) *headerSet {
+	hs := &headerSet{
+		rd:           rd,
+		contentType:  []string{rd.ContentType},
+		etag:         nonEmpty(rd.ETag),
+		lastModified: nonEmpty(rd.LastModifiedHTTP),
+		cacheControl: nonEmpty(rd.CacheControl),
+		length:       []string{strconv.Itoa(len(rd.Body))},
+	}
+	if len(rd.Gzip) > 0 {
+		hs.gzipLength = []string{strconv.Itoa(len(rd.Gzip))}
+	}
+	return hs
+}
+
+func nonEmpty(v string) []string {
+	if v == "" {
+		return nil
+	}
+	return []string{v}
+}
+
+// headerCacheSlots bounds the cache: a re-render replaces a feed's
+// Rendered, and the stale entry is simply overwritten later, so memory
+// never grows with the number of renders.
+const headerCacheSlots = 256
+
+// headerCache is a lock-free, direct-mapped cache of headerSets keyed by
+// *feeds.Rendered. A collision costs a rebuild, never a wrong answer,
+// because every entry remembers its pointer.
+type headerCache struct {
+	seed  maphash.Seed
+	slots *[headerCacheSlots]atomic.Pointer[headerSet]
+}
+
+func newHeaderCache() headerCache {
+	return headerCache{seed: maphash.MakeSeed(), slots: new([headerCacheSlots]atomic.Pointer[headerSet])}
+}
+
+func (c headerCache) get(rd *feeds.Rendered) *headerSet {
+	slot := &c.slots[maphash.Comparable(c.seed, rd)%headerCacheSlots]
+	if hs := slot.Load(); hs != nil && hs.rd == rd {
+		return hs
+	}
+	hs := newHeaderSet(rd)
+	slot.Store(hs)
+	return hs
+}
+
+// staticHeaders are header values that never change, shared by all
+// responses for the same reason as headerSet.
+type staticHeaders struct {
+	varyEncoding     []string // Accept-Encoding
+	varyNegotiated   []string // Accept, Accept-Encoding
+	gzip             []string
+	allowGetHead     []string
+	nosniff          []string
+	textPlain        []string
+	wwwAuthenticate  []string
+	contentTypeOPML  []string
+	contentTypeHTML  []string
+	contentTypeJSON  []string
+	cacheControlNone []string
+}
+
+func newStaticHeaders() staticHeaders {
+	return staticHeaders{
+		varyEncoding:     []string{"Accept-Encoding"},
+		varyNegotiated:   []string{"Accept, Accept-Encoding"},
+		gzip:             []string{"gzip"},
+		allowGetHead:     []string{"GET, HEAD"},
+		nosniff:          []string{"nosniff"},
+		textPlain:        []string{"text/plain; charset=utf-8"},
+		wwwAuthenticate:  []string{"Bearer"},
+		contentTypeOPML:  []string{"text/x-opml; charset=utf-8"},
+		contentTypeHTML:  []string{"text/html; charset=utf-8"},
+		contentTypeJSON:  []string{"application/json; charset=utf-8"},
+		cacheControlNone: []string{"no-store"},
+	}
+}

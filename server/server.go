@@ -1,0 +1,171 @@
+// Package server is tributary's HTTP surface: the feed endpoints (the hot
+// path, serving pre-rendered bytes), the HTML index, OPML, status pages,
+// health checks, Prometheus metrics and the token-protected admin routes.
+package server
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/tributaryfeeds/tributary/feeds"
+	"github.com/tributaryfeeds/tributary/metrics"
+	"github.com/tributaryfeeds/tributary/scheduler"
+)
+
+// Feeds is what the server needs of the published feeds; *feeds.Publisher
+// implements it. A Rendered it returns must never be modified afterwards:
+// the server caches its header values by pointer.
+type Feeds interface {
+	Get(slug string, f feeds.Format) *feeds.Rendered // nil: unknown slug
+	Feeds() []feeds.Info
+	Ready() bool
+}
+
+// Sources is what the server needs of the scheduler; *scheduler.Scheduler
+// implements it.
+type Sources interface {
+	Status(ctx context.Context) ([]scheduler.SourceStatus, error)
+	Refresh(name string) error // scheduler.ErrUnknownSource for unknown names
+}
+
+// Options configures a Server.
+type Options struct {
+	Feeds      Feeds
+	Sources    Sources
+	Metrics    *metrics.Metrics // may be nil
+	BaseURL    string           // absolute, no trailing slash needed
+	AdminToken string           // empty: no /admin routes at all
+	Logger     *slog.Logger
+	Version    string
+}
+
+// Server serves tributary's HTTP endpoints. It is an http.Handler.
+type Server struct {
+	feeds   Feeds
+	sources Sources
+	baseURL string
+	version string
+	log     *slog.Logger
+	token   atomic.Pointer[string]
+
+	headers  headerCache
+	counters *counters
+	metrics  http.Handler // nil without Metrics
+	pages    *pages
+	static   staticHeaders
+}
+
+// New returns a Server for opts.
+func New(opts Options) *Server {
+	s := &Server{
+		feeds:   opts.Feeds,
+		sources: opts.Sources,
+		baseURL: strings.TrimRight(opts.BaseURL, "/"),
+		version: opts.Version,
+		log:     opts.Logger,
+		headers: newHeaderCache(),
+		pages:   newPages(),
+		static:  newStaticHeaders(),
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if opts.Metrics != nil {
+		s.counters = newCounters(opts.Metrics)
+		s.metrics = promhttp.HandlerFor(opts.Metrics.Registry, promhttp.HandlerOpts{})
+	}
+	s.SetAdminToken(opts.AdminToken)
+	return s
+}
+
+// SetAdminToken replaces the admin token; the empty string disables the
+// /admin routes. It is safe to call while serving (configuration reload).
+func (s *Server) SetAdminToken(token string) {
+	s.token.Store(&token)
+}
+
+// NewHTTPServer returns an http.Server for h on addr with timeouts that
+// keep slow or idle clients from holding connections forever.
+func NewHTTPServer(addr string, h http.Handler) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+}
+
+// ServeHTTP routes r with a prefix switch: the feed path comes first and
+// costs one comparison, which ServeMux pattern matching would not.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	debug := s.log.Enabled(r.Context(), slog.LevelDebug)
+	var start time.Time
+	if debug {
+		start = time.Now()
+	}
+	rt, f, code := s.route(w, r)
+	s.counters.inc(rt, f, code)
+	if debug {
+		// Never log headers: Authorization carries the admin token.
+		s.log.LogAttrs(r.Context(), slog.LevelDebug, "http request",
+			slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.Int("code", code), slog.Duration("duration", time.Since(start)))
+	}
+}
+
+func (s *Server) route(w http.ResponseWriter, r *http.Request) (route, formatLabel, int) {
+	p := r.URL.Path
+	if rest, ok := strings.CutPrefix(p, "/feeds/"); ok {
+		return s.serveFeed(w, r, rest)
+	}
+	if strings.HasPrefix(p, "/admin/") {
+		return routeAdmin, noFormat, s.serveAdmin(w, r)
+	}
+	var rt route
+	var h func(http.ResponseWriter, *http.Request) int
+	switch p {
+	case "/":
+		rt, h = routeIndex, s.serveIndex
+	case "/opml":
+		rt, h = routeOPML, s.serveOPML
+	case "/status":
+		rt, h = routeStatus, s.serveStatusHTML
+	case "/status.json":
+		rt, h = routeStatus, s.serveStatusJSON
+	case "/healthz":
+		rt, h = routeHealth, s.serveHealth
+	case "/readyz":
+		rt, h = routeHealth, s.serveReady
+	case "/metrics":
+		if s.metrics == nil {
+			return routeOther, noFormat, notFound(w)
+		}
+		rt, h = routeMetrics, s.serveMetrics
+	default:
+		return routeOther, noFormat, notFound(w)
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return rt, noFormat, methodNotAllowed(w, "GET, HEAD")
+	}
+	return rt, noFormat, h(w, r)
+}
+
+func notFound(w http.ResponseWriter) int {
+	http.Error(w, "404 page not found", http.StatusNotFound)
+	return http.StatusNotFound
+}
+
+func methodNotAllowed(w http.ResponseWriter, allow string) int {
+	w.Header().Set("Allow", allow)
+	http.Error(w, "405 method not allowed", http.StatusMethodNotAllowed)
+	return http.StatusMethodNotAllowed
+}

@@ -1,0 +1,112 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/tributaryfeeds/tributary/feeds"
+	"github.com/tributaryfeeds/tributary/scheduler"
+)
+
+// jsonTime encodes as RFC 3339 in UTC, or null when zero, so that "never
+// fetched" is not mistaken for the year 1.
+type jsonTime time.Time
+
+// MarshalJSON implements json.Marshaler.
+func (t jsonTime) MarshalJSON() ([]byte, error) {
+	tt := time.Time(t)
+	if tt.IsZero() {
+		return []byte("null"), nil
+	}
+	return []byte(`"` + tt.UTC().Format(time.RFC3339) + `"`), nil
+}
+
+type sourceJSON struct {
+	Name                string   `json:"name"`
+	Kind                string   `json:"kind"`
+	Schedule            string   `json:"schedule"`
+	Items               int      `json:"items"`
+	LastFetch           jsonTime `json:"last_fetch"`
+	LastSuccess         jsonTime `json:"last_success"`
+	LastError           string   `json:"last_error"`
+	ConsecutiveFailures int      `json:"consecutive_failures"`
+	NextRun             jsonTime `json:"next_run"`
+}
+
+type feedJSON struct {
+	Slug    string   `json:"slug"`
+	Title   string   `json:"title"`
+	Items   int      `json:"items"`
+	Updated jsonTime `json:"updated"`
+}
+
+type statusJSON struct {
+	Sources []sourceJSON `json:"sources"`
+	Feeds   []feedJSON   `json:"feeds"`
+}
+
+// sourceStatus asks the scheduler for every source's status.
+func (s *Server) sourceStatus(r *http.Request) ([]scheduler.SourceStatus, error) {
+	if s.sources == nil {
+		return nil, nil
+	}
+	return s.sources.Status(r.Context())
+}
+
+func (s *Server) statusDocument(r *http.Request) (statusJSON, error) {
+	srcs, err := s.sourceStatus(r)
+	if err != nil {
+		return statusJSON{}, err
+	}
+	infos := s.feedInfos()
+	doc := statusJSON{Sources: make([]sourceJSON, 0, len(srcs)), Feeds: make([]feedJSON, 0, len(infos))}
+	for _, st := range srcs {
+		doc.Sources = append(doc.Sources, sourceJSON{
+			Name: st.Name, Kind: st.Kind, Schedule: st.Schedule, Items: st.Items,
+			LastFetch: jsonTime(st.LastFetch), LastSuccess: jsonTime(st.LastSuccess),
+			LastError: st.LastError, ConsecutiveFailures: st.Failures, NextRun: jsonTime(st.NextRun),
+		})
+	}
+	for _, in := range infos {
+		doc.Feeds = append(doc.Feeds, feedJSON{Slug: in.Slug, Title: in.Title, Items: in.Items, Updated: jsonTime(in.Updated)})
+	}
+	return doc, nil
+}
+
+func (s *Server) serveStatusJSON(w http.ResponseWriter, r *http.Request) int {
+	doc, err := s.statusDocument(r)
+	if err != nil {
+		return s.internalError(w, r, "source status", err)
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return s.internalError(w, r, "encode status", err)
+	}
+	return s.writeBody(w, s.static.contentTypeJSON, buf.Bytes())
+}
+
+func (s *Server) serveStatusHTML(w http.ResponseWriter, r *http.Request) int {
+	srcs, err := s.sourceStatus(r)
+	if err != nil {
+		return s.internalError(w, r, "source status", err)
+	}
+	data := struct {
+		Base    string
+		Sources []scheduler.SourceStatus
+		Feeds   []feeds.Info
+	}{Base: s.baseURL, Sources: srcs, Feeds: s.feedInfos()}
+	return s.renderHTML(w, r, s.pages.status, data)
+}
+
+// internalError logs err with what failed and answers a bare 500: the
+// details may name hosts or paths that are not the client's business.
+func (s *Server) internalError(w http.ResponseWriter, r *http.Request, what string, err error) int {
+	s.log.ErrorContext(r.Context(), what, slog.String("path", r.URL.Path), slog.Any("err", err))
+	http.Error(w, "500 internal server error", http.StatusInternalServerError)
+	return http.StatusInternalServerError
+}
