@@ -1,0 +1,136 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/tributaryfeeds/tributary/sources"
+	"github.com/tributaryfeeds/tributary/store"
+	"github.com/tributaryfeeds/tributary/store/internal/codec"
+)
+
+const itemColumns = `source, id, link, title, summary, content, authors::text, categories::text,
+	enclosures::text, image, published, updated, first_seen`
+
+// itemsQuery builds the window query, in the order of the
+// (sort_date DESC, source, id) index.
+func itemsQuery(q store.Query, names []string) (string, []any) {
+	var b strings.Builder
+	args := []any{names}
+	b.WriteString("SELECT " + itemColumns + " FROM items WHERE source = ANY($1::text[])")
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	if !q.Since.IsZero() {
+		b.WriteString(" AND sort_date >= " + arg(q.Since))
+	}
+	if !q.Before.IsZero() {
+		before := arg(q.Before)
+		if q.BeforeKey == "" {
+			b.WriteString(" AND sort_date < " + before)
+		} else {
+			src, id := codec.SplitKey(q.BeforeKey)
+			src, id = clean(src), clean(id)
+			fmt.Fprintf(&b, " AND (sort_date < %s OR (sort_date = %s AND (source, id) > (%s, %s)))",
+				before, before, arg(src), arg(id))
+		}
+	}
+	b.WriteString(" ORDER BY sort_date DESC, source, id")
+	if q.Limit > 0 {
+		b.WriteString(" LIMIT " + arg(q.Limit))
+	}
+	return b.String(), args
+}
+
+// Items returns the window of items q selects, newest first, ties broken by
+// source and ID. A query without sources returns nothing.
+func (db *DB) Items(ctx context.Context, q store.Query) ([]sources.Item, error) {
+	names := codec.Unique(cleanAll(q.Sources))
+	if len(names) == 0 {
+		return nil, nil
+	}
+	query, args := itemsQuery(q, names)
+	rows, err := db.pool.Query(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("items: %w", err)
+	}
+	items, err := pgx.CollectRows(rows, scanItem)
+	if err != nil {
+		return nil, fmt.Errorf("items: %w", err)
+	}
+	return items, nil
+}
+
+func scanItem(row pgx.CollectableRow) (sources.Item, error) {
+	var (
+		it                              sources.Item
+		authors, categories, enclosures pgtype.Text
+		published, updated, firstSeen   pgtype.Timestamptz
+	)
+	err := row.Scan(&it.Source, &it.ID, &it.Link, &it.Title, &it.Summary, &it.Content,
+		&authors, &categories, &enclosures, &it.Image, &published, &updated, &firstSeen)
+	if err != nil {
+		return it, err
+	}
+	it.Published, it.Updated, it.FirstSeen = fromTimestamptz(published), fromTimestamptz(updated), fromTimestamptz(firstSeen)
+	var errA, errC, errE error
+	it.Authors, errA = codec.DecodeList[sources.Author](authors.String)
+	it.Categories, errC = codec.DecodeList[string](categories.String)
+	it.Enclosures, errE = codec.DecodeList[sources.Enclosure](enclosures.String)
+	if err := errors.Join(errA, errC, errE); err != nil {
+		return it, fmt.Errorf("item %s/%s: %w", it.Source, it.ID, err)
+	}
+	return it, nil
+}
+
+// Has reports whether the item is stored.
+func (db *DB) Has(ctx context.Context, source, id string) (bool, error) {
+	var ok bool
+	err := db.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM items WHERE source = $1 AND id = $2)`,
+		clean(source), clean(id)).Scan(&ok)
+	if err != nil {
+		return false, fmt.Errorf("has %s/%s: %w", source, id, err)
+	}
+	return ok, nil
+}
+
+// Prune deletes all but the newest keep items of the source.
+func (db *DB) Prune(ctx context.Context, source string, keep int) (int64, error) {
+	if keep < 0 {
+		return 0, fmt.Errorf("prune %s: negative keep %d", source, keep)
+	}
+	tag, err := db.pool.Exec(ctx, `
+DELETE FROM items WHERE source = $1 AND id NOT IN (
+	SELECT id FROM items WHERE source = $1 ORDER BY sort_date DESC, id LIMIT $2)`, clean(source), keep)
+	if err != nil {
+		return 0, fmt.Errorf("prune %s: %w", source, err)
+	}
+	return tag.RowsAffected(), nil
+}
+
+// Counts returns the number of stored items per source.
+func (db *DB) Counts(ctx context.Context) (map[string]int, error) {
+	rows, err := db.pool.Query(ctx, `SELECT source, count(*) FROM items GROUP BY source`)
+	if err != nil {
+		return nil, fmt.Errorf("counts: %w", err)
+	}
+	counts := make(map[string]int)
+	var (
+		src string
+		n   int
+	)
+	_, err = pgx.ForEachRow(rows, []any{&src, &n}, func() error {
+		counts[src] = n
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("counts: %w", err)
+	}
+	return counts, nil
+}

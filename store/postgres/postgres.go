@@ -1,0 +1,67 @@
+// Package postgres is the store.Store that several replicas share. It also
+// implements store.Leaser, so replicas split the fetching between them.
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/tributaryfeeds/tributary/store"
+)
+
+var (
+	_ store.Store  = (*DB)(nil)
+	_ store.Leaser = (*DB)(nil)
+)
+
+// DB is a PostgreSQL store. It is safe for concurrent use.
+type DB struct {
+	pool   *pgxpool.Pool
+	logger *slog.Logger
+}
+
+// Option configures Open.
+type Option func(*DB)
+
+// WithLogger sets the logger; the default discards.
+func WithLogger(l *slog.Logger) Option {
+	return func(db *DB) { db.logger = l }
+}
+
+// Open connects to the database at dsn (a postgres:// URL or key=value
+// string; runtime parameters such as search_path pass through) and brings its
+// schema up to date.
+func Open(ctx context.Context, dsn string, opts ...Option) (*DB, error) {
+	db := &DB{logger: slog.New(slog.DiscardHandler)}
+	for _, opt := range opts {
+		opt(db)
+	}
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		// The error may quote the DSN, password included: do not wrap it.
+		return nil, fmt.Errorf("open postgres: invalid DSN")
+	}
+	if cfg.ConnConfig.ConnectTimeout == 0 {
+		cfg.ConnConfig.ConnectTimeout = 10 * time.Second
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres %s: %w", cfg.ConnConfig.Host, err)
+	}
+	db.pool = pool
+	if err := migrate(ctx, pool, db.logger); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("open postgres %s: %w", cfg.ConnConfig.Host, err)
+	}
+	return db, nil
+}
+
+// Close closes the connection pool. It waits for queries in progress.
+func (db *DB) Close() error {
+	db.pool.Close()
+	return nil
+}

@@ -1,0 +1,78 @@
+// Package storetest is the conformance suite every store.Store passes, and
+// the benchmarks that compare them.
+//
+// Beyond what the store package documents, the suite pins down:
+//   - Items orders by Item.Date() newest first, ties broken by source, then
+//     item ID, ascending; the paging cursor (Before, BeforeKey) follows that
+//     order. A cursor with an empty BeforeKey keeps items dated strictly
+//     before Before.
+//   - A query with no Sources returns no items.
+//   - Empty lists (authors, categories, enclosures) come back nil; dates come
+//     back in UTC, exact to at least the second.
+//   - An Upsert batch holding one ID twice stores the last; an item without
+//     an ID fails the whole batch.
+//   - Concurrent Upserts of the same items count each new item once.
+//   - States is ordered by source.
+package storetest
+
+import (
+	"testing"
+
+	"github.com/tributaryfeeds/tributary/store"
+)
+
+// Opener opens the store under test.
+type Opener interface {
+	// Location returns a fresh, empty storage location (a file path, a
+	// schema) that lives until tb ends.
+	Location(tb testing.TB) string
+	// Open opens the store at loc. Called again on the same location after
+	// Close, it must find the data written before.
+	Open(tb testing.TB, loc string) store.Store
+}
+
+// Run runs the conformance suite, each subtest against a fresh location.
+func Run(t *testing.T, o Opener) {
+	tests := []struct {
+		name string
+		fn   func(t *testing.T, o Opener)
+	}{
+		{"UpsertStats", testUpsertStats},
+		{"FirstSeenOnce", testFirstSeenOnce},
+		{"UndatedKeepsFirstSeen", testUndatedKeepsFirstSeen},
+		{"EmptyContentKept", testEmptyContentKept},
+		{"RoundTrip", testRoundTrip},
+		{"DuplicateIDs", testDuplicateIDs},
+		{"MissingIDFailsBatch", testMissingIDFailsBatch},
+		{"Ordering", testOrdering},
+		{"SourcesFilter", testSourcesFilter},
+		{"Since", testSince},
+		{"Limit", testLimit},
+		{"Paging", testPaging},
+		{"Has", testHas},
+		{"Prune", testPrune},
+		{"Counts", testCounts},
+		{"State", testState},
+		{"States", testStates},
+		{"ConcurrentUpserts", testConcurrentUpserts},
+		{"Reopen", testReopen},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			tt.fn(t, o)
+		})
+	}
+}
+
+// open opens a store on a fresh location and closes it when t ends.
+func open(tb testing.TB, o Opener) store.Store {
+	tb.Helper()
+	s := o.Open(tb, o.Location(tb))
+	tb.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			tb.Errorf("close: %v", err)
+		}
+	})
+	return s
+}
