@@ -4,12 +4,27 @@
 package scheduler
 
 import (
+	"context"
 	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
 	"time"
+
+	"github.com/robfig/cron/v3"
+
+	"github.com/tributaryfeeds/tributary/config"
+	"github.com/tributaryfeeds/tributary/metrics"
+	"github.com/tributaryfeeds/tributary/sources"
+	"github.com/tributaryfeeds/tributary/store"
 )
 
 // ErrUnknownSource is returned for a source name that is not configured.
 var ErrUnknownSource = errors.New("unknown source")
+
+// errStopped is returned by calls made after Stop.
+var errStopped = errors.New("scheduler stopped")
 
 // SourceStatus is what the status page shows about one source.
 type SourceStatus struct {
@@ -22,4 +37,231 @@ type SourceStatus struct {
 	LastError   string
 	Failures    int
 	NextRun     time.Time
+}
+
+// Options configures a Scheduler.
+type Options struct {
+	Store store.Store
+	// Build turns a configured source into a runnable one (the cmd package
+	// wires the real factory).
+	Build func(src config.Source) (sources.Source, error)
+	// OnChange is called after a fetch that stored new or updated items or
+	// pruned old ones; it may be nil.
+	OnChange func(source string)
+	Metrics  *metrics.Metrics // may be nil
+	Logger   *slog.Logger     // nil: discard
+	Now      func() time.Time // nil: time.Now
+	// Owner is the lease owner id (the replica id) for stores that
+	// implement store.Leaser.
+	Owner string
+	// Rand returns a random number in [0, n) for jitter; nil: math/rand/v2.
+	Rand func(n int64) int64
+}
+
+// Scheduler runs configured sources on their schedules. Its methods are safe
+// for concurrent use.
+type Scheduler struct {
+	opts   Options
+	log    *slog.Logger
+	cron   *cron.Cron
+	global *limiter
+	hosts  *hostLimits
+
+	// ctx is the root of every fetch; cancel aborts them all.
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	syncMu sync.Mutex // serialises Sync calls
+
+	mu       sync.Mutex
+	fetchCfg config.Fetch
+	order    []string // configured names, in config order
+	entries  map[string]*entry
+	running  map[string]bool
+	started  bool
+	stopped  bool
+	wg       sync.WaitGroup // fetches in flight
+}
+
+// entry is one scheduled source.
+type entry struct {
+	cfg   config.Source
+	spec  string
+	sched cron.Schedule
+	src   sources.Source
+	host  string
+	id    cron.EntryID
+	// ctx is cancelled when the source is removed or replaced.
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+// New returns a Scheduler that has nothing scheduled yet.
+func New(opts Options) *Scheduler {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Rand == nil {
+		opts.Rand = rand.Int64N
+	}
+	cl := cronLogger{opts.Logger}
+	ctx, cancel := context.WithCancel(context.Background())
+	global, perHost := limits(config.Fetch{})
+	return &Scheduler{
+		opts: opts,
+		log:  opts.Logger,
+		// Skip before Recover: in the other order a panic loses the
+		// skip token and the job never runs again.
+		cron: cron.New(
+			cron.WithLocation(time.UTC),
+			cron.WithParser(scheduleParser{}),
+			cron.WithLogger(cl),
+			cron.WithChain(cron.SkipIfStillRunning(cl), cron.Recover(cl)),
+		),
+		global:  newLimiter(global),
+		hosts:   newHostLimits(perHost),
+		ctx:     ctx,
+		cancel:  cancel,
+		entries: make(map[string]*entry),
+		running: make(map[string]bool),
+	}
+}
+
+// Start schedules every configured source and starts the clock. With
+// fetch.run_on_start it also fetches every source now, without jitter,
+// within the concurrency limits. Cancelling ctx cancels every fetch.
+func (s *Scheduler) Start(ctx context.Context, cfg *config.Config) error {
+	s.mu.Lock()
+	switch {
+	case s.stopped:
+		s.mu.Unlock()
+		return errStopped
+	case s.started:
+		s.mu.Unlock()
+		return errors.New("scheduler already started")
+	}
+	s.started = true
+	s.mu.Unlock()
+
+	context.AfterFunc(ctx, s.cancel)
+	if err := s.Sync(cfg); err != nil {
+		return err
+	}
+	s.cron.Start()
+	if cfg.Fetch.RunOnStart {
+		s.mu.Lock()
+		names := append([]string(nil), s.order...)
+		s.mu.Unlock()
+		for _, name := range names {
+			_ = s.Refresh(name)
+		}
+	}
+	return nil
+}
+
+// Refresh fetches the source now in the background, without jitter. It is a
+// no-op when a fetch of the source is already running.
+func (s *Scheduler) Refresh(name string) error {
+	e, err := s.lookup(name)
+	if err != nil {
+		return err
+	}
+	if !s.begin(name) {
+		return nil
+	}
+	go func() {
+		defer s.end(name)
+		// Scheduled runs have cron.Recover; this goroutine needs its own.
+		defer func() {
+			if r := recover(); r != nil {
+				s.log.Error("fetch panicked", "source", name, "panic", r)
+			}
+		}()
+		_ = s.fetch(e.ctx, e, false)
+	}()
+	return nil
+}
+
+// RunOnce fetches the source now and waits for the fetch to be stored. It
+// returns the fetch's error; a fetch skipped for politeness (NotBefore,
+// another replica's lease) returns nil.
+func (s *Scheduler) RunOnce(ctx context.Context, name string) error {
+	e, err := s.lookup(name)
+	if err != nil {
+		return err
+	}
+	if !s.begin(name) {
+		return fmt.Errorf("source %s: a fetch is already running", name)
+	}
+	defer s.end(name)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stop := context.AfterFunc(e.ctx, cancel)
+	defer stop()
+	return s.fetch(ctx, e, false)
+}
+
+// Stop stops scheduling and waits for fetches in flight until ctx is done;
+// then it cancels them, waits for them to return and reports ctx's error.
+func (s *Scheduler) Stop(ctx context.Context) error {
+	s.mu.Lock()
+	if s.stopped {
+		s.mu.Unlock()
+		return nil
+	}
+	s.stopped = true
+	s.mu.Unlock()
+
+	cronDone := s.cron.Stop()
+	done := make(chan struct{})
+	go func() {
+		s.wg.Wait()
+		<-cronDone.Done()
+		close(done)
+	}()
+	select {
+	case <-done:
+		s.cancel()
+		return nil
+	case <-ctx.Done():
+		s.cancel()
+		<-done
+		return fmt.Errorf("stop scheduler: %w", ctx.Err())
+	}
+}
+
+func (s *Scheduler) lookup(name string) (*entry, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stopped {
+		return nil, errStopped
+	}
+	e, ok := s.entries[name]
+	if !ok {
+		return nil, ErrUnknownSource
+	}
+	return e, nil
+}
+
+// begin marks a fetch of name as running, unless one already is or the
+// scheduler is stopped. A true result must be paired with end.
+func (s *Scheduler) begin(name string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stopped || s.running[name] {
+		return false
+	}
+	s.running[name] = true
+	s.wg.Add(1)
+	return true
+}
+
+func (s *Scheduler) end(name string) {
+	s.mu.Lock()
+	delete(s.running, name)
+	s.mu.Unlock()
+	s.wg.Done()
 }

@@ -1,0 +1,411 @@
+package scheduler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
+
+	"github.com/tributaryfeeds/tributary/config"
+	"github.com/tributaryfeeds/tributary/metrics"
+	"github.com/tributaryfeeds/tributary/sources"
+	"github.com/tributaryfeeds/tributary/store"
+)
+
+func TestRunOnceStoresItemsWithSource(t *testing.T) {
+	h := newHarness(t, nil)
+	h.add("a-1", items("x", "y"))
+	if err := h.s.Sync(cfg(config.Fetch{}, "a-1")); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.s.RunOnce(context.Background(), "a-1"); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"x", "y"} {
+		it, ok := h.store.item("a-1", id)
+		if !ok || it.Source != "a-1" {
+			t.Errorf("item %s: stored=%v source=%q", id, ok, it.Source)
+		}
+	}
+	st := h.store.get(t, "a-1")
+	now := h.clock.Now()
+	if !st.LastFetch.Equal(now) || !st.LastSuccess.Equal(now) || st.ETag != `"v1"` || st.Failures != 0 {
+		t.Errorf("state = %+v", st)
+	}
+}
+
+func TestFailureBacksOffAndSuccessResets(t *testing.T) {
+	h := newHarness(t, nil)
+	var fail = true
+	boom := errors.New("boom")
+	h.add("a-1", func(ctx context.Context, req sources.Request) (*sources.Result, error) {
+		if fail {
+			return nil, boom
+		}
+		return items("x")(ctx, req)
+	})
+	if err := h.s.Sync(cfg(config.Fetch{}, "a-1")); err != nil {
+		t.Fatal(err)
+	}
+	h.store.SetState(context.Background(), store.State{Source: "a-1", ETag: `"old"`, LastModified: "yesterday"})
+	for i, want := range []time.Duration{time.Minute, 2 * time.Minute, 4 * time.Minute} {
+		err := h.s.RunOnce(context.Background(), "a-1")
+		if !errors.Is(err, boom) {
+			t.Fatalf("fetch %d: err = %v, want boom", i, err)
+		}
+		st := h.store.get(t, "a-1")
+		now := h.clock.Now()
+		if st.Failures != i+1 || !st.NotBefore.Equal(now.Add(want)) || !strings.Contains(st.LastError, "boom") {
+			t.Errorf("after failure %d: failures=%d notBefore=+%v err=%q", i+1, st.Failures, st.NotBefore.Sub(now), st.LastError)
+		}
+		if st.ETag != `"old"` || st.LastModified != "yesterday" || !st.LastFetch.Equal(now) {
+			t.Errorf("after failure %d: validators or LastFetch changed: %+v", i+1, st)
+		}
+		h.clock.Add(want)
+	}
+	fail = false
+	if err := h.s.RunOnce(context.Background(), "a-1"); err != nil {
+		t.Fatal(err)
+	}
+	st := h.store.get(t, "a-1")
+	if st.Failures != 0 || !st.NotBefore.IsZero() || st.LastError != "" || !st.LastSuccess.Equal(h.clock.Now()) {
+		t.Errorf("after success: %+v", st)
+	}
+}
+
+func TestBackoff(t *testing.T) {
+	tests := []struct {
+		failures int
+		want     time.Duration
+	}{
+		{0, time.Minute}, {1, time.Minute}, {2, 2 * time.Minute}, {3, 4 * time.Minute},
+		{9, 256 * time.Minute}, {10, 6 * time.Hour}, {1000, 6 * time.Hour},
+	}
+	for _, tt := range tests {
+		if got := backoff(tt.failures); got != tt.want {
+			t.Errorf("backoff(%d) = %v, want %v", tt.failures, got, tt.want)
+		}
+	}
+}
+
+func TestBackoffJitterIsSmall(t *testing.T) {
+	var asked int64
+	h := newHarness(t, func(o *Options) {
+		o.Rand = func(n int64) int64 { asked = n; return n - 1 }
+	})
+	h.add("a-1", failing(errors.New("down")))
+	if err := h.s.Sync(cfg(config.Fetch{}, "a-1")); err != nil {
+		t.Fatal(err)
+	}
+	_ = h.s.RunOnce(context.Background(), "a-1")
+	got := h.store.get(t, "a-1").NotBefore.Sub(h.clock.Now())
+	if asked != int64(6*time.Second) || got != time.Minute+6*time.Second-1 {
+		t.Errorf("jitter bound %v, delay %v; want bound 6s and delay just under 1m6s", time.Duration(asked), got)
+	}
+}
+
+func TestRetryAfterHonoured(t *testing.T) {
+	tests := []struct {
+		name  string
+		after time.Duration
+		want  time.Duration
+	}{
+		{"later than backoff", 2 * time.Hour, 2 * time.Hour},
+		{"earlier than backoff", 10 * time.Second, time.Minute},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, nil)
+			now := h.clock.Now()
+			herr := &sources.HTTPError{URL: "https://a.example/1", StatusCode: 429, RetryAfter: now.Add(tt.after)}
+			h.add("a-1", failing(fmt.Errorf("feed: %w", herr)))
+			if err := h.s.Sync(cfg(config.Fetch{}, "a-1")); err != nil {
+				t.Fatal(err)
+			}
+			_ = h.s.RunOnce(context.Background(), "a-1")
+			if got := h.store.get(t, "a-1").NotBefore.Sub(now); got != tt.want {
+				t.Errorf("NotBefore = now+%v, want now+%v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestSkipWhenNotBeforeInFuture(t *testing.T) {
+	h := newHarness(t, nil)
+	f := h.add("a-1", items("x"))
+	if err := h.s.Sync(cfg(config.Fetch{}, "a-1")); err != nil {
+		t.Fatal(err)
+	}
+	h.store.SetState(context.Background(), store.State{Source: "a-1", NotBefore: h.clock.Now().Add(time.Hour)})
+	if err := h.s.RunOnce(context.Background(), "a-1"); err != nil {
+		t.Fatal(err)
+	}
+	h.s.scheduled(h.s.entries["a-1"]) // an hour is beyond the jitter window of @every 1h
+	if n := f.calls.Load(); n != 0 {
+		t.Fatalf("fetched %d times before NotBefore", n)
+	}
+	h.clock.Add(time.Hour)
+	if err := h.s.RunOnce(context.Background(), "a-1"); err != nil {
+		t.Fatal(err)
+	}
+	if n := f.calls.Load(); n != 1 {
+		t.Fatalf("fetched %d times at NotBefore, want 1", n)
+	}
+}
+
+func TestScheduledRunWaitsForNearNotBefore(t *testing.T) {
+	h := newHarness(t, nil)
+	f := h.add("a-1", items("x"))
+	if err := h.s.Sync(cfg(config.Fetch{}, "a-1")); err != nil {
+		t.Fatal(err)
+	}
+	// Within the 6m jitter window of @every 1h: wait (2ms of real time)
+	// rather than skip a whole interval.
+	h.store.SetState(context.Background(), store.State{Source: "a-1", NotBefore: h.clock.Now().Add(2 * time.Millisecond)})
+	h.s.scheduled(h.s.entries["a-1"])
+	if n := f.calls.Load(); n != 1 {
+		t.Fatalf("fetched %d times, want 1", n)
+	}
+}
+
+func TestConditionalRequestAndNotModified(t *testing.T) {
+	h := newHarness(t, nil)
+	var got sources.Request
+	h.add("a-1", func(ctx context.Context, req sources.Request) (*sources.Result, error) {
+		got = req
+		return &sources.Result{NotModified: true, NotBefore: h.clock.Now().Add(time.Hour)}, nil
+	})
+	if err := h.s.Sync(cfg(config.Fetch{}, "a-1")); err != nil {
+		t.Fatal(err)
+	}
+	h.store.Upsert(context.Background(), "a-1", []sources.Item{{ID: "old"}}, h.clock.Now())
+	h.store.SetState(context.Background(), store.State{Source: "a-1", ETag: `"e"`, LastModified: "lm", Failures: 3, LastError: "x"})
+	if err := h.s.RunOnce(context.Background(), "a-1"); err != nil {
+		t.Fatal(err)
+	}
+	if got.ETag != `"e"` || got.LastModified != "lm" || got.Known == nil {
+		t.Fatalf("request = %+v", got)
+	}
+	if !got.Known(context.Background(), "old") || got.Known(context.Background(), "new") {
+		t.Error("Known does not reflect the store")
+	}
+	st := h.store.get(t, "a-1")
+	if st.ETag != `"e"` || st.LastModified != "lm" || st.Failures != 0 || st.LastError != "" ||
+		!st.NotBefore.Equal(h.clock.Now().Add(time.Hour)) {
+		t.Errorf("state after 304 = %+v", st)
+	}
+	if len(h.changed()) != 0 {
+		t.Errorf("OnChange called after 304: %v", h.changed())
+	}
+}
+
+func TestWarningsRecorded(t *testing.T) {
+	h := newHarness(t, nil)
+	h.add("a-1", func(context.Context, sources.Request) (*sources.Result, error) {
+		return &sources.Result{Warnings: []string{"bad.md: unreadable", "page 2 failed"}}, nil
+	})
+	if err := h.s.Sync(cfg(config.Fetch{}, "a-1")); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.s.RunOnce(context.Background(), "a-1"); err != nil {
+		t.Fatal(err)
+	}
+	if st := h.store.get(t, "a-1"); st.LastError != "bad.md: unreadable; page 2 failed" || st.Failures != 0 {
+		t.Errorf("state = %+v", st)
+	}
+}
+
+func TestStoreErrorIsAFailure(t *testing.T) {
+	h := newHarness(t, nil)
+	h.add("a-1", items("x"))
+	if err := h.s.Sync(cfg(config.Fetch{}, "a-1")); err != nil {
+		t.Fatal(err)
+	}
+	h.store.SetState(context.Background(), store.State{Source: "a-1", ETag: `"old"`})
+	h.store.err = errors.New("disk full")
+	if err := h.s.RunOnce(context.Background(), "a-1"); err == nil {
+		t.Fatal("no error")
+	}
+	// The new ETag must not be saved, or the next 304 would skip items
+	// that were never stored.
+	if st := h.store.get(t, "a-1"); st.ETag != `"old"` || st.Failures != 1 {
+		t.Errorf("state = %+v", st)
+	}
+}
+
+func TestOnChangeOnlyOnChange(t *testing.T) {
+	h := newHarness(t, nil)
+	title := "first"
+	h.add("a-1", func(context.Context, sources.Request) (*sources.Result, error) {
+		return &sources.Result{Items: []sources.Item{{ID: "1", Title: title}, {ID: "2", Title: "same"}}}, nil
+	})
+	c := cfg(config.Fetch{}, "a-1")
+	if err := h.s.Sync(c); err != nil {
+		t.Fatal(err)
+	}
+	run := func() {
+		t.Helper()
+		if err := h.s.RunOnce(context.Background(), "a-1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run() // new items
+	run() // nothing changed
+	title = "second"
+	run() // one updated
+	if got := len(h.changed()); got != 2 {
+		t.Fatalf("OnChange called %d times, want 2", got)
+	}
+	c.Sources[0].Keep = 1
+	if err := h.s.Sync(c); err != nil {
+		t.Fatal(err)
+	}
+	run() // unchanged, but one pruned
+	if got := len(h.changed()); got != 3 {
+		t.Fatalf("OnChange called %d times after prune, want 3", got)
+	}
+	if _, ok := h.store.item("a-1", "2"); ok {
+		t.Error("item 2 not pruned")
+	}
+}
+
+func TestPanickingSourceRecovered(t *testing.T) {
+	h := newHarness(t, nil)
+	panicking := true
+	f := h.add("a-1", func(ctx context.Context, req sources.Request) (*sources.Result, error) {
+		if panicking {
+			panic("selector exploded")
+		}
+		return items("x")(ctx, req)
+	})
+	if err := h.s.Sync(cfg(config.Fetch{}, "a-1")); err != nil {
+		t.Fatal(err)
+	}
+	h.s.scheduled(h.s.entries["a-1"])
+	if st := h.store.get(t, "a-1"); st.Failures != 1 || !strings.Contains(st.LastError, "selector exploded") {
+		t.Errorf("state after panic = %+v", st)
+	}
+	if h.s.isRunning("a-1") {
+		t.Fatal("running flag kept after panic")
+	}
+	panicking = false
+	h.clock.Add(time.Hour)
+	if err := h.s.RunOnce(context.Background(), "a-1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := h.store.item("a-1", "x"); !ok || f.calls.Load() != 2 {
+		t.Errorf("not fetched again after a panic: calls=%d", f.calls.Load())
+	}
+}
+
+func TestFetchDeadline(t *testing.T) {
+	tests := []struct {
+		name    string
+		timeout time.Duration
+		full    bool
+		want    time.Duration
+	}{
+		{"default", 0, false, defaultTimeout + fetchSlack},
+		{"configured", 10 * time.Second, false, 10*time.Second + fetchSlack},
+		{"full text", 10 * time.Second, true, 50 * time.Second},
+	}
+	for _, tt := range tests {
+		f := config.Fetch{Timeout: config.Duration(tt.timeout)}
+		if got := deadline(f, &config.Source{FullText: tt.full}); got != tt.want {
+			t.Errorf("%s: deadline = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestSlowSourceTimesOut(t *testing.T) {
+	h := newHarness(t, nil)
+	h.add("a-1", func(ctx context.Context, _ sources.Request) (*sources.Result, error) {
+		<-ctx.Done()
+		return nil, ctx.Err()
+	})
+	c := cfg(config.Fetch{}, "a-1")
+	if err := h.s.Sync(c); err != nil {
+		t.Fatal(err)
+	}
+	e := h.s.entries["a-1"]
+	st := store.State{Source: "a-1"}
+	if err := h.s.run(context.Background(), e, st, time.Millisecond); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want deadline exceeded", err)
+	}
+	if st := h.store.get(t, "a-1"); st.Failures != 1 {
+		t.Errorf("a timeout is not recorded as a failure: %+v", st)
+	}
+}
+
+func TestLease(t *testing.T) {
+	for _, grant := range []bool{true, false} {
+		t.Run(fmt.Sprint("grant=", grant), func(t *testing.T) {
+			ls := &leaseStore{memStore: newMemStore(), grant: grant}
+			h := newHarness(t, func(o *Options) { o.Store = ls })
+			h.store = ls.memStore
+			f := h.add("a-1", items("x"))
+			if err := h.s.Sync(cfg(config.Fetch{Timeout: config.Duration(10 * time.Second)}, "a-1")); err != nil {
+				t.Fatal(err)
+			}
+			if err := h.s.RunOnce(context.Background(), "a-1"); err != nil {
+				t.Fatal(err)
+			}
+			want := int32(0)
+			if grant {
+				want = 1
+			}
+			if f.calls.Load() != want {
+				t.Errorf("fetched %d times, want %d", f.calls.Load(), want)
+			}
+			if len(ls.calls) != 1 || ls.calls[0] != "a-1/replica-1" || ls.ttls[0] != 2*(10*time.Second+fetchSlack) {
+				t.Errorf("lease calls %v ttls %v", ls.calls, ls.ttls)
+			}
+		})
+	}
+}
+
+func TestMetrics(t *testing.T) {
+	m := metrics.New("test")
+	h := newHarness(t, func(o *Options) { o.Metrics = m })
+	h.add("a-1", items("x", "y"))
+	h.add("b-1", failing(errors.New("down")))
+	if err := h.s.Sync(cfg(config.Fetch{}, "a-1", "b-1")); err != nil {
+		t.Fatal(err)
+	}
+	_ = h.s.RunOnce(context.Background(), "a-1")
+	_ = h.s.RunOnce(context.Background(), "b-1")
+	checks := []struct {
+		name string
+		got  float64
+		want float64
+	}{
+		{"ok", value(t, m.Fetches.WithLabelValues("a-1", metrics.OutcomeOK)), 1},
+		{"error", value(t, m.Fetches.WithLabelValues("b-1", metrics.OutcomeError)), 1},
+		{"new", value(t, m.ItemsIngested.WithLabelValues("a-1", "new")), 2},
+		{"a duration", value(t, m.FetchDuration.WithLabelValues("a-1").(prometheus.Metric)), 1},
+		{"b duration", value(t, m.FetchDuration.WithLabelValues("b-1").(prometheus.Metric)), 1},
+	}
+	for _, c := range checks {
+		if c.got != c.want {
+			t.Errorf("%s = %v, want %v", c.name, c.got, c.want)
+		}
+	}
+}
+
+// value reads a counter's value or a histogram's sample count.
+func value(t *testing.T, m prometheus.Metric) float64 {
+	t.Helper()
+	var pb dto.Metric
+	if err := m.Write(&pb); err != nil {
+		t.Fatal(err)
+	}
+	if h := pb.GetHistogram(); h != nil {
+		return float64(h.GetSampleCount())
+	}
+	return pb.GetCounter().GetValue()
+}

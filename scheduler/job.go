@@ -1,0 +1,307 @@
+package scheduler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/tributaryfeeds/tributary/config"
+	"github.com/tributaryfeeds/tributary/metrics"
+	"github.com/tributaryfeeds/tributary/sources"
+	"github.com/tributaryfeeds/tributary/store"
+)
+
+// scheduled is the cron job of one source: a jittered fetch.
+func (s *Scheduler) scheduled(e *entry) {
+	if !s.begin(e.cfg.Name) {
+		s.log.Debug("fetch skipped: already running", "source", e.cfg.Name)
+		return
+	}
+	defer s.end(e.cfg.Name)
+	_ = s.fetch(e.ctx, e, true)
+}
+
+// fetch runs one fetch of e unless politeness says to wait, and records the
+// outcome. The caller holds the source's running flag.
+func (s *Scheduler) fetch(ctx context.Context, e *entry, jitter bool) error {
+	name := e.cfg.Name
+	st, err := s.state(ctx, name)
+	if err != nil {
+		s.log.Error("fetch skipped: load state", "source", name, "err", err)
+		return err
+	}
+	wait, ok := s.delay(e, st, jitter)
+	if !ok {
+		s.log.Debug("fetch skipped: not before", "source", name, "not_before", st.NotBefore)
+		return nil
+	}
+	if err := sleep(ctx, wait); err != nil {
+		return err
+	}
+	f := s.settings()
+	if ok, err := s.lease(ctx, name, 2*deadline(f, &e.cfg)); !ok {
+		return err
+	}
+	release, err := s.acquire(ctx, e.host)
+	if err != nil {
+		return err
+	}
+	defer release()
+	return s.run(ctx, e, st, deadline(f, &e.cfg))
+}
+
+// run calls the source and records the outcome.
+func (s *Scheduler) run(ctx context.Context, e *entry, st store.State, limit time.Duration) error {
+	name := e.cfg.Name
+	start := s.opts.Now()
+	res, err := s.call(ctx, e, st, limit)
+	var o outcome
+	if err == nil {
+		o, err = s.save(ctx, e, res)
+	}
+	now := s.opts.Now()
+	if err != nil && ctx.Err() != nil {
+		// Abandoned (source removed, scheduler stopped): not the
+		// upstream's fault, so no failure is recorded.
+		s.log.Info("fetch cancelled", "source", name, "err", err)
+		return err
+	}
+	if err != nil {
+		s.failed(ctx, st, err, now)
+		o.kind = metrics.OutcomeError
+	} else {
+		s.succeeded(ctx, st, res, now)
+	}
+	s.report(name, o, now.Sub(start), err)
+	if err == nil && o.changed() && s.opts.OnChange != nil {
+		s.opts.OnChange(name)
+	}
+	return err
+}
+
+// call runs the source's Fetch under a deadline. A panic in the source is
+// turned into an error so the source is recorded as failing rather than
+// taking the process down.
+func (s *Scheduler) call(ctx context.Context, e *entry, st store.State, limit time.Duration) (res *sources.Result, err error) {
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	defer func() {
+		if r := recover(); r != nil {
+			s.log.Error("source panicked", "source", e.cfg.Name, "panic", r, "stack", string(debug.Stack()))
+			res, err = nil, fmt.Errorf("source %s panicked: %v", e.cfg.Name, r)
+		}
+	}()
+	req := sources.Request{ETag: st.ETag, LastModified: st.LastModified, Known: s.known(e.cfg.Name)}
+	res, err = e.src.Fetch(ctx, req)
+	if err == nil && res == nil {
+		err = errors.New("source returned no result")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("fetch %s: %w", e.cfg.Name, err)
+	}
+	return res, nil
+}
+
+// outcome is what one fetch changed.
+type outcome struct {
+	kind    string
+	new     int
+	updated int
+	pruned  int64
+}
+
+func (o outcome) changed() bool { return o.new+o.updated > 0 || o.pruned > 0 }
+
+// save stores a successful result and prunes the source to its limit.
+func (s *Scheduler) save(ctx context.Context, e *entry, res *sources.Result) (outcome, error) {
+	name := e.cfg.Name
+	o := outcome{kind: metrics.OutcomeNotModified}
+	if !res.NotModified {
+		o.kind = metrics.OutcomeOK
+		for i := range res.Items {
+			res.Items[i].Source = name
+		}
+		stats, err := s.opts.Store.Upsert(ctx, name, res.Items, s.opts.Now())
+		if err != nil {
+			return o, fmt.Errorf("store %s: %w", name, err)
+		}
+		o.new, o.updated = stats.New, stats.Updated
+	}
+	n, err := s.opts.Store.Prune(ctx, name, keepOf(&e.cfg))
+	if err != nil {
+		return o, fmt.Errorf("prune %s: %w", name, err)
+	}
+	o.pruned = n
+	return o, nil
+}
+
+// succeeded records a successful fetch and the upstream's validators.
+func (s *Scheduler) succeeded(ctx context.Context, st store.State, res *sources.Result, now time.Time) {
+	st.LastFetch, st.LastSuccess = now, now
+	st.LastError = strings.Join(res.Warnings, "; ")
+	st.Failures = 0
+	if res.ETag != "" || res.LastModified != "" || !res.NotModified {
+		st.ETag, st.LastModified = res.ETag, res.LastModified
+	}
+	st.NotBefore = res.NotBefore
+	s.setState(ctx, st)
+}
+
+// failed records a failed fetch and backs off: exponentially, or longer
+// when the upstream asked (Retry-After). Validators are kept so the next
+// fetch can still be conditional.
+func (s *Scheduler) failed(ctx context.Context, st store.State, err error, now time.Time) {
+	st.LastFetch = now
+	st.LastError = err.Error()
+	st.Failures++
+	d := backoff(st.Failures)
+	d += s.random(d / 10)
+	st.NotBefore = now.Add(d)
+	if t := sources.NotBefore(err); t.After(st.NotBefore) {
+		st.NotBefore = t
+	}
+	s.setState(ctx, st)
+}
+
+func (s *Scheduler) setState(ctx context.Context, st store.State) {
+	if err := s.opts.Store.SetState(ctx, st); err != nil {
+		s.log.Error("save fetch state", "source", st.Source, "err", err)
+	}
+}
+
+// report logs the fetch and records its metrics.
+func (s *Scheduler) report(name string, o outcome, took time.Duration, err error) {
+	attrs := []any{"source", name, "outcome", o.kind, "new", o.new, "updated", o.updated, "duration", took}
+	if err != nil {
+		attrs = append(attrs, "err", err)
+	}
+	s.log.Info("fetch", attrs...)
+	m := s.opts.Metrics
+	if m == nil {
+		return
+	}
+	m.Fetches.WithLabelValues(name, o.kind).Inc()
+	m.FetchDuration.WithLabelValues(name).Observe(took.Seconds())
+	if o.new > 0 {
+		m.ItemsIngested.WithLabelValues(name, "new").Add(float64(o.new))
+	}
+	if o.updated > 0 {
+		m.ItemsIngested.WithLabelValues(name, "updated").Add(float64(o.updated))
+	}
+}
+
+// state returns the stored fetch state of a source, empty when it has none.
+func (s *Scheduler) state(ctx context.Context, name string) (store.State, error) {
+	st, err := s.opts.Store.State(ctx, name)
+	if errors.Is(err, store.ErrNotFound) {
+		return store.State{Source: name}, nil
+	}
+	if err != nil {
+		return store.State{}, fmt.Errorf("state of %s: %w", name, err)
+	}
+	st.Source = name
+	return st, nil
+}
+
+// lease reports whether this replica may fetch the source now. Stores used
+// by a single process do not implement store.Leaser and always may.
+func (s *Scheduler) lease(ctx context.Context, name string, ttl time.Duration) (bool, error) {
+	l, ok := s.opts.Store.(store.Leaser)
+	if !ok {
+		return true, nil
+	}
+	held, err := l.Lease(ctx, name, s.opts.Owner, ttl)
+	if err != nil {
+		s.log.Warn("fetch skipped: lease", "source", name, "err", err)
+		return false, fmt.Errorf("lease %s: %w", name, err)
+	}
+	if !held {
+		s.log.Debug("fetch skipped: leased by another replica", "source", name)
+	}
+	return held, nil
+}
+
+func (s *Scheduler) known(name string) func(context.Context, string) bool {
+	return func(ctx context.Context, id string) bool {
+		ok, err := s.opts.Store.Has(ctx, name, id)
+		return err == nil && ok
+	}
+}
+
+// acquire takes a per-host slot, then a global one. Host first, so fetches
+// queued behind a busy host do not hold global slots that other hosts could
+// use.
+func (s *Scheduler) acquire(ctx context.Context, host string) (release func(), err error) {
+	if err := s.hosts.acquire(ctx, host); err != nil {
+		return nil, err
+	}
+	if err := s.global.acquire(ctx); err != nil {
+		s.hosts.release(host)
+		return nil, err
+	}
+	return func() {
+		s.global.release()
+		s.hosts.release(host)
+	}, nil
+}
+
+// delay is how long to wait before fetching, or false to skip this run
+// because the upstream asked not to be fetched yet. A scheduled run waits
+// for a NotBefore that falls within its jitter window instead of skipping:
+// otherwise a feed whose max-age equals its schedule interval would be
+// fetched only every other time.
+func (s *Scheduler) delay(e *entry, st store.State, jitter bool) (time.Duration, bool) {
+	now := s.opts.Now()
+	var wait, grace time.Duration
+	if jitter {
+		wait = s.jitter(e)
+		grace = jitterBound(e.sched, now)
+	}
+	ahead := st.NotBefore.Sub(now)
+	if ahead > grace {
+		return 0, false
+	}
+	return max(wait, ahead), true
+}
+
+// jitter is a random delay in [0, min(interval/10, 5m)) so that sources on
+// the same schedule do not all fire in the same second.
+func (s *Scheduler) jitter(e *entry) time.Duration {
+	return s.random(jitterBound(e.sched, s.opts.Now()))
+}
+
+// random returns a duration in [0, n), or 0 when n is not positive.
+func (s *Scheduler) random(n time.Duration) time.Duration {
+	if n <= 0 {
+		return 0
+	}
+	d := time.Duration(s.opts.Rand(int64(n)))
+	if d < 0 || d >= n {
+		return 0
+	}
+	return d
+}
+
+func (s *Scheduler) settings() config.Fetch {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.fetchCfg
+}
+
+// sleep waits for d or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

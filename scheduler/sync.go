@@ -1,0 +1,124 @@
+package scheduler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+
+	"github.com/robfig/cron/v3"
+
+	"github.com/tributaryfeeds/tributary/config"
+)
+
+// Sync applies a new configuration: it schedules new sources, removes
+// deleted ones (cancelling their fetch in flight), replaces changed ones and
+// applies the new limits. Unchanged sources keep their timers and state.
+// Every source is built before anything changes, so an error leaves the
+// running schedule as it was.
+func (s *Scheduler) Sync(cfg *config.Config) error {
+	if cfg == nil {
+		return errors.New("sync scheduler: nil config")
+	}
+	s.syncMu.Lock()
+	defer s.syncMu.Unlock()
+
+	s.mu.Lock()
+	stopped := s.stopped
+	current := make(map[string]*entry, len(s.entries))
+	for name, e := range s.entries {
+		current[name] = e
+	}
+	s.mu.Unlock()
+	if stopped {
+		return errStopped
+	}
+
+	next, order, err := s.plan(cfg, current)
+	if err != nil {
+		return err
+	}
+	s.apply(cfg.Fetch, next, order)
+	return nil
+}
+
+// plan returns the entries the configuration asks for: current ones where
+// nothing changed, new (unscheduled) ones otherwise.
+func (s *Scheduler) plan(cfg *config.Config, current map[string]*entry) (map[string]*entry, []string, error) {
+	next := make(map[string]*entry, len(cfg.Sources))
+	order := make([]string, 0, len(cfg.Sources))
+	var errs []error
+	for i := range cfg.Sources {
+		src := &cfg.Sources[i]
+		if _, dup := next[src.Name]; dup {
+			errs = append(errs, fmt.Errorf("source %s: duplicate name", src.Name))
+			continue
+		}
+		spec := scheduleOf(cfg, src)
+		if old := current[src.Name]; old != nil && old.spec == spec && sameSource(old.cfg, *src) {
+			next[src.Name] = old
+			order = append(order, src.Name)
+			continue
+		}
+		e, err := s.newEntry(*src, spec)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		next[src.Name] = e
+		order = append(order, src.Name)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, nil, fmt.Errorf("sync scheduler: %w", err)
+	}
+	return next, order, nil
+}
+
+func (s *Scheduler) newEntry(src config.Source, spec string) (*entry, error) {
+	sched, err := parseSchedule(spec)
+	if err != nil {
+		return nil, fmt.Errorf("source %s: schedule %q: %w", src.Name, spec, err)
+	}
+	if s.opts.Build == nil {
+		return nil, fmt.Errorf("source %s: no Build function", src.Name)
+	}
+	built, err := s.opts.Build(src)
+	if err != nil {
+		return nil, fmt.Errorf("source %s: %w", src.Name, err)
+	}
+	if built == nil {
+		return nil, fmt.Errorf("source %s: Build returned no source", src.Name)
+	}
+	return &entry{cfg: src, spec: spec, sched: sched, src: built, host: hostOf(&src)}, nil
+}
+
+// apply swaps in the planned entries: it unschedules and cancels the ones
+// that are gone or replaced, and schedules the new ones.
+func (s *Scheduler) apply(f config.Fetch, next map[string]*entry, order []string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for name, old := range s.entries {
+		if next[name] != old {
+			s.cron.Remove(old.id)
+			old.cancel()
+		}
+	}
+	for _, e := range next {
+		if e.ctx != nil {
+			continue // kept as it was
+		}
+		e.ctx, e.cancel = context.WithCancel(s.ctx)
+		e.id = s.cron.Schedule(e.sched, cron.FuncJob(func() { s.scheduled(e) }))
+	}
+	s.entries, s.order, s.fetchCfg = next, order, f
+	global, perHost := limits(f)
+	s.global.setLimit(global)
+	s.hosts.setLimit(perHost)
+}
+
+// sameSource reports whether two configurations of a source would fetch the
+// same way; the line in the file does not matter.
+func sameSource(a, b config.Source) bool {
+	a.Line, b.Line = 0, 0
+	return reflect.DeepEqual(a, b)
+}
