@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+
+	"github.com/tributaryfeeds/tributary/config"
+	"github.com/tributaryfeeds/tributary/sources"
+	"github.com/tributaryfeeds/tributary/sources/build"
+)
+
+// runFetch fetches one source with the real code path and prints what it
+// would store, storing nothing: the operator's tool while writing selectors.
+func runFetch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("fetch", stderr)
+	if err := fs.parse(args, stdout); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return fmt.Errorf("%w: fetch takes exactly one SOURCE name", errUsage)
+	}
+	name := fs.Arg(0)
+	cfg, err := config.Load(fs.config)
+	if err != nil {
+		return err
+	}
+	src, ok := cfg.Source(name)
+	if !ok {
+		return fmt.Errorf("no source named %q in %s", name, fs.config)
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	s, err := build.Source(*src, build.Client(cfg), logger)
+	if err != nil {
+		return err
+	}
+	res, err := s.Fetch(ctx, sources.Request{})
+	if err != nil {
+		return fmt.Errorf("fetch %s: %w", name, err)
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(stderr, "warning: %s\n", w)
+	}
+	printItems(stdout, res.Items)
+	if len(res.Items) == 0 {
+		return fmt.Errorf("fetch %s: no items", name)
+	}
+	return nil
+}
+
+func printItems(w io.Writer, items []sources.Item) {
+	for i, it := range items {
+		date := "(no date: first-seen time)"
+		if d := it.Date(); !d.IsZero() {
+			date = d.Format(time.RFC3339)
+		}
+		fmt.Fprintf(w, "%d. %s\n   date:   %s\n   link:   %s\n", i+1, orNone(it.Title), date, orNone(it.Link))
+		if len(it.Authors) > 0 {
+			names := make([]string, len(it.Authors))
+			for j, a := range it.Authors {
+				names[j] = a.Name
+				if a.Email != "" {
+					names[j] += " <" + a.Email + ">"
+				}
+			}
+			fmt.Fprintf(w, "   author: %s\n", strings.Join(names, ", "))
+		}
+		body := it.Content
+		if body == "" {
+			body = it.Summary
+		}
+		if text := firstWords(body, 30); text != "" {
+			fmt.Fprintf(w, "   text:   %s\n", text)
+		}
+	}
+	fmt.Fprintf(w, "%d items\n", len(items))
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}
+
+// firstWords returns the first n words of the text of an HTML fragment.
+func firstWords(fragment string, n int) string {
+	z := html.NewTokenizer(strings.NewReader(fragment))
+	var words []string
+	for len(words) < n {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			break
+		}
+		if tt == html.TextToken {
+			words = append(words, strings.Fields(string(z.Text()))...)
+		}
+	}
+	if len(words) > n {
+		words = words[:n]
+	}
+	s := strings.Join(words, " ")
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "")
+	}
+	return s
+}
