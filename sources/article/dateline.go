@@ -32,6 +32,10 @@ var (
 	byWord      = regexp.MustCompile(`(?i)(?:^|\s)(?:written\s+|reported\s+)?by\s+`)
 )
 
+// bylineLead is how many words may stand before "By" in a byline
+// ("Story and photos by ...").
+const bylineLead = 4
+
 // parseDateline reads one line as a dateline. publisher is a publication
 // name known from elsewhere in the document, used to tell a place from a
 // publisher in "in Moscow China Daily"; it may be empty.
@@ -71,7 +75,9 @@ func (d *dateline) readSegment(seg string, loc *time.Location, now time.Time, pu
 		d.strong = true
 		return 0
 	}
-	if loc := byWord.FindStringIndex(rest); loc != nil {
+	// "by" deep inside a segment is prose ("extend the line by four
+	// stops"), not a byline.
+	if loc := byWord.FindStringIndex(rest); loc != nil && len(strings.Fields(rest[:loc[0]])) <= bylineLead {
 		d.strong = true
 		before := strings.TrimSpace(rest[:loc[0]])
 		d.readByline(rest[loc[1]:], publisher)

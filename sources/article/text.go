@@ -86,6 +86,9 @@ func findDateline(lines []string, loc *time.Location, now time.Time, publisher s
 				end++
 				continue
 			}
+			if isProse(lines[end]) {
+				break
+			}
 			more := parseDateline(lines[end], loc, now, publisher)
 			if !more.ok {
 				break
