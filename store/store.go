@@ -85,3 +85,12 @@ type Leaser interface {
 	// now; it reports false when another owner holds an unexpired lease.
 	Lease(ctx context.Context, source, owner string, ttl time.Duration) (bool, error)
 }
+
+// Watcher is implemented by stores shared by several replicas: a replica
+// serves feeds whose sources another replica fetched, so it must hear of
+// their changes to re-render.
+type Watcher interface {
+	// Watch calls changed with the name of each source whose items any
+	// process changed, until ctx is done.
+	Watch(ctx context.Context, changed func(source string)) error
+}

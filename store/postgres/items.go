@@ -105,13 +105,23 @@ func (db *DB) Prune(ctx context.Context, source string, keep int) (int64, error)
 	if keep < 0 {
 		return 0, fmt.Errorf("prune %s: negative keep %d", source, keep)
 	}
-	tag, err := db.pool.Exec(ctx, `
+	var deleted int64
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `
 DELETE FROM items WHERE source = $1 AND id NOT IN (
 	SELECT id FROM items WHERE source = $1 ORDER BY sort_date DESC, id LIMIT $2)`, clean(source), keep)
+		if err != nil {
+			return err
+		}
+		if deleted = tag.RowsAffected(); deleted > 0 {
+			return db.notify(ctx, tx, source)
+		}
+		return nil
+	})
 	if err != nil {
 		return 0, fmt.Errorf("prune %s: %w", source, err)
 	}
-	return tag.RowsAffected(), nil
+	return deleted, nil
 }
 
 // Counts returns the number of stored items per source.

@@ -14,14 +14,18 @@ import (
 )
 
 var (
-	_ store.Store  = (*DB)(nil)
-	_ store.Leaser = (*DB)(nil)
+	_ store.Store   = (*DB)(nil)
+	_ store.Leaser  = (*DB)(nil)
+	_ store.Watcher = (*DB)(nil)
 )
 
 // DB is a PostgreSQL store. It is safe for concurrent use.
 type DB struct {
 	pool   *pgxpool.Pool
 	logger *slog.Logger
+	// channel is the NOTIFY channel for item changes, one per schema so
+	// that deployments sharing a database do not hear each other.
+	channel string
 }
 
 // Option configures Open.
@@ -57,6 +61,12 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("open postgres %s: %w", cfg.ConnConfig.Host, err)
 	}
+	var schema string
+	if err := pool.QueryRow(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("open postgres %s: %w", cfg.ConnConfig.Host, err)
+	}
+	db.channel = "tributary_changes_" + schema
 	return db, nil
 }
 

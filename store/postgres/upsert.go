@@ -106,20 +106,26 @@ func (db *DB) Upsert(ctx context.Context, source string, items []sources.Item, n
 	if err != nil {
 		return stats, fmt.Errorf("upsert %s: %w", source, err)
 	}
-	rows, err := db.pool.Query(ctx, upsertSQL, clean(source), now, b.ids, b.links, b.titles, b.summaries,
-		b.contents, b.authors, b.categories, b.enclosures, b.images, b.published, b.updated,
-		b.hashes, b.contentHashes)
-	if err != nil {
-		return stats, fmt.Errorf("upsert %s: %w", source, err)
-	}
-	var inserted bool
-	_, err = pgx.ForEachRow(rows, []any{&inserted}, func() error {
-		if inserted {
-			stats.New++
-		} else {
-			stats.Updated++
+	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, upsertSQL, clean(source), now, b.ids, b.links, b.titles, b.summaries,
+			b.contents, b.authors, b.categories, b.enclosures, b.images, b.published, b.updated,
+			b.hashes, b.contentHashes)
+		if err != nil {
+			return err
 		}
-		return nil
+		var inserted bool
+		_, err = pgx.ForEachRow(rows, []any{&inserted}, func() error {
+			if inserted {
+				stats.New++
+			} else {
+				stats.Updated++
+			}
+			return nil
+		})
+		if err != nil || stats.New+stats.Updated == 0 {
+			return err
+		}
+		return db.notify(ctx, tx, source)
 	})
 	if err != nil {
 		return store.UpsertStats{}, fmt.Errorf("upsert %s: %w", source, err)
