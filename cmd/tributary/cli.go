@@ -40,7 +40,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	var err error
 	switch cmd {
 	case "serve":
-		err = runServe(ctx, args, stderr)
+		err = runServe(ctx, args, stdout, stderr)
 	case "check":
 		err = runCheck(args, stdout, stderr)
 	case "fetch":

@@ -21,6 +21,9 @@ func runOPML(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	switch sub {
 	case "export":
+		if fs.NArg() > 0 {
+			return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+		}
 		cfg, err := config.Load(fs.config)
 		if err != nil {
 			return err

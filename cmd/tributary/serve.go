@@ -26,15 +26,15 @@ import (
 	"github.com/tributaryfeeds/tributary/store/sqlite"
 )
 
-// shutdownGrace is how long in-flight fetches and HTTP requests may finish
-// after SIGTERM before they are cancelled.
-const shutdownGrace = 10 * time.Second
+// DefaultShutdownGrace is how long in-flight fetches and HTTP requests may
+// finish after SIGTERM before they are cancelled.
+const DefaultShutdownGrace = 10 * time.Second
 
-func runServe(ctx context.Context, args []string, stderr io.Writer) error {
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("serve", stderr)
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn, error")
-	if err := fs.parse(args, stderr); err != nil {
+	if err := fs.parse(args, stdout); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -44,31 +44,43 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// Catch SIGHUP, whose default action kills the process, before the
+	// slow start; one that arrives meanwhile reloads once serving.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
 	m := &Main{ConfigPath: fs.config, Logger: logger}
 	if err := m.Open(ctx); err != nil {
 		return err
 	}
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
-	go func() {
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-hup:
-				m.Reload(ctx)
-			}
-		}
-	}()
-	go func() {
-		if err := config.Watch(ctx, m.ConfigPath, 500*time.Millisecond, func() { m.Reload(ctx) }); err != nil {
-			logger.Warn("config watch stopped; SIGHUP still reloads", "err", err)
-		}
-	}()
-	<-ctx.Done()
+	// Reloads stop before Close, so none races the shutdown.
+	m.AutoReload(ctx, hup, watchDebounce)
 	logger.Info("shutting down")
 	return m.Close()
+}
+
+// watchDebounce coalesces the burst of events an editor's save makes.
+const watchDebounce = 500 * time.Millisecond
+
+// AutoReload reloads the configuration on every value from hup and after
+// every change to the file, until ctx is done; then it returns. When the
+// file cannot be watched, hup still reloads.
+func (m *Main) AutoReload(ctx context.Context, hup <-chan os.Signal, debounce time.Duration) {
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	wg.Go(func() {
+		if err := config.Watch(ctx, m.ConfigPath, debounce, func() { m.Reload(ctx) }); err != nil {
+			m.Logger.Warn("config watch stopped; SIGHUP still reloads", "err", err)
+		}
+	})
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-hup:
+			m.Reload(ctx)
+		}
+	}
 }
 
 // Main is the running daemon: the store, the publisher, the scheduler and
@@ -79,6 +91,9 @@ type Main struct {
 	Logger     *slog.Logger
 	// Addr overrides server.listen when set (tests use "127.0.0.1:0").
 	Addr string
+	// ShutdownGrace bounds how long Close waits for fetches and requests
+	// in flight; 0 means DefaultShutdownGrace.
+	ShutdownGrace time.Duration
 
 	cfgMu sync.Mutex
 	cfg   *config.Config
@@ -209,15 +224,35 @@ func (m *Main) Reload(ctx context.Context) {
 		m.Logger.Error("config reload: feeds", "err", err)
 	}
 	m.server.SetAdminToken(cfg.Server.AdminToken)
+	if cfg.Fetch.RunOnStart {
+		m.refreshAdded(m.cfg, cfg)
+	}
 	m.cfg = cfg
 	m.metrics.ConfigReloads.WithLabelValues("ok").Inc()
 	m.Logger.Info("config reloaded", "sources", len(cfg.Sources), "feeds", len(cfg.Feeds))
 }
 
+// refreshAdded fetches the sources that next adds to prev now, as a start
+// would, rather than a whole schedule period later.
+func (m *Main) refreshAdded(prev, next *config.Config) {
+	for _, src := range next.Sources {
+		if _, ok := prev.Source(src.Name); ok {
+			continue
+		}
+		if err := m.scheduler.Refresh(src.Name); err != nil {
+			m.Logger.Warn("config reload: first fetch", "source", src.Name, "err", err)
+		}
+	}
+}
+
 // Close stops scheduling, lets in-flight fetches and requests finish within
 // a grace period, then closes the store. It is safe to call once.
 func (m *Main) Close() error {
-	ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	grace := m.ShutdownGrace
+	if grace <= 0 {
+		grace = DefaultShutdownGrace
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
 	var errs []error
 	if m.scheduler != nil {
