@@ -22,6 +22,10 @@ import (
 type upstream struct {
 	srv *httptest.Server
 
+	// gate, when set before the first request, holds every response
+	// until it is closed.
+	gate chan struct{}
+
 	mu          sync.Mutex
 	hits        map[string]int
 	conditional map[string]int
@@ -45,6 +49,13 @@ func newUpstream(t *testing.T) *upstream {
 }
 
 func (u *upstream) serve(w http.ResponseWriter, r *http.Request) {
+	if u.gate != nil {
+		select {
+		case <-u.gate:
+		case <-r.Context().Done():
+			return
+		}
+	}
 	ctype, ok := upstreamFiles[r.URL.Path]
 	if !ok {
 		http.NotFound(w, r)

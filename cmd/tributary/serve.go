@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -174,6 +175,14 @@ func (m *Main) Open(ctx context.Context) error {
 		return fmt.Errorf("render feeds: %w", err)
 	}
 	m.goRun(func() { m.publisher.Run(runCtx) })
+	if w, ok := m.store.(store.Watcher); ok {
+		// Replicas sharing the store re-render when another one ingests.
+		m.goRun(func() {
+			if err := w.Watch(runCtx, m.publisher.SourceChanged); err != nil {
+				m.Logger.Error("watching the store for changes stopped", "err", err)
+			}
+		})
+	}
 	if err := m.scheduler.Start(runCtx, cfg); err != nil {
 		m.Close()
 		return fmt.Errorf("start scheduler: %w", err)
@@ -295,8 +304,9 @@ func openStore(ctx context.Context, s config.Storage) (store.Store, error) {
 	}
 }
 
-// replicaID names this process for store leases shared by replicas.
+// replicaID names this daemon for store leases shared by replicas. The
+// random part keeps two daemons in one process (tests) apart.
 func replicaID() string {
 	host, _ := os.Hostname()
-	return fmt.Sprintf("%s-%d", host, os.Getpid())
+	return fmt.Sprintf("%s-%d-%s", host, os.Getpid(), rand.Text()[:8])
 }
