@@ -220,7 +220,7 @@ type harness struct {
 	changes []string
 }
 
-func newHarness(t *testing.T, mod func(*Options)) *harness {
+func newHarness(t testing.TB, mod func(*Options)) *harness {
 	t.Helper()
 	h := &harness{store: newMemStore(), clock: newClock(), srcs: map[string]*fakeSource{}}
 	opts := Options{

@@ -3,6 +3,9 @@ package scheduler
 import (
 	"context"
 	"fmt"
+	"time"
+
+	"github.com/robfig/cron/v3"
 
 	"github.com/tributaryfeeds/tributary/config"
 	"github.com/tributaryfeeds/tributary/store"
@@ -38,12 +41,18 @@ func (s *Scheduler) Status(ctx context.Context) ([]SourceStatus, error) {
 	for _, st := range list {
 		states[st.Source] = st
 	}
+	// One snapshot for all: cron.Entry copies every entry on each call,
+	// which made this quadratic in the number of sources.
+	next := make(map[cron.EntryID]time.Time, len(ids))
+	for _, ce := range s.cron.Entries() {
+		next[ce.ID] = ce.Next
+	}
 	for i := range out {
 		st := states[out[i].Name]
 		out[i].Items = counts[out[i].Name]
 		out[i].LastFetch, out[i].LastSuccess = st.LastFetch, st.LastSuccess
 		out[i].LastError, out[i].Failures = st.LastError, st.Failures
-		out[i].NextRun = s.cron.Entry(ids[i].id).Next
+		out[i].NextRun = next[ids[i].id]
 		if st.NotBefore.After(out[i].NextRun) {
 			out[i].NextRun = st.NotBefore
 		}
