@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -241,8 +242,17 @@ func TestStoreErrorIsAFailure(t *testing.T) {
 func TestOnChangeOnlyOnChange(t *testing.T) {
 	h := newHarness(t, nil)
 	title := "first"
+	ids := []string{"1", "2"}
 	h.add("a-1", func(context.Context, sources.Request) (*sources.Result, error) {
-		return &sources.Result{Items: []sources.Item{{ID: "1", Title: title}, {ID: "2", Title: "same"}}}, nil
+		res := &sources.Result{}
+		for _, id := range ids {
+			it := sources.Item{ID: id, Title: "same"}
+			if id == "1" {
+				it.Title = title
+			}
+			res.Items = append(res.Items, it)
+		}
+		return res, nil
 	})
 	c := cfg(config.Fetch{}, "a-1")
 	if err := h.s.Sync(c); err != nil {
@@ -265,7 +275,12 @@ func TestOnChangeOnlyOnChange(t *testing.T) {
 	if err := h.s.Sync(c); err != nil {
 		t.Fatal(err)
 	}
-	run() // unchanged, but one pruned
+	run() // keep 1, but the upstream still lists both: nothing pruned
+	if got := len(h.changed()); got != 2 {
+		t.Fatalf("OnChange called %d times, want 2: an item the upstream lists was pruned", got)
+	}
+	ids = []string{"1"}
+	run() // unchanged, but item 2 left the upstream and is pruned
 	if got := len(h.changed()); got != 3 {
 		t.Fatalf("OnChange called %d times after prune, want 3", got)
 	}
@@ -408,4 +423,65 @@ func value(t *testing.T, m prometheus.Metric) float64 {
 		return float64(h.GetSampleCount())
 	}
 	return pb.GetCounter().GetValue()
+}
+
+// TestPruneKeepsWhatUpstreamLists: with more items upstream than keep,
+// pruning to keep would bring the pruned items back as new, with a new
+// first-seen date, on every fetch.
+func TestPruneKeepsWhatUpstreamLists(t *testing.T) {
+	h := newHarness(t, nil)
+	h.add("a-1", func(context.Context, sources.Request) (*sources.Result, error) {
+		res := &sources.Result{}
+		for i := range 10 {
+			res.Items = append(res.Items, sources.Item{ID: fmt.Sprint(i), Title: "undated"})
+		}
+		return res, nil
+	})
+	c := cfg(config.Fetch{}, "a-1")
+	c.Sources[0].Keep = 5
+	if err := h.s.Sync(c); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.s.RunOnce(context.Background(), "a-1"); err != nil {
+		t.Fatal(err)
+	}
+	first, _ := h.store.item("a-1", "7")
+	h.clock.Add(time.Hour)
+	if err := h.s.RunOnce(context.Background(), "a-1"); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(h.changed()); n != 1 {
+		t.Errorf("OnChange called %d times, want 1: the second fetch changed something", n)
+	}
+	again, ok := h.store.item("a-1", "7")
+	if !ok || !again.FirstSeen.Equal(first.FirstSeen) {
+		t.Errorf("item 7 first seen %v, then %v (stored: %v)", first.FirstSeen, again.FirstSeen, ok)
+	}
+}
+
+// TestRefreshIgnoresNotBefore: an operator's refresh fetches even while
+// backoff or an upstream cache hint says to wait; a scheduled run does not.
+func TestRefreshIgnoresNotBefore(t *testing.T) {
+	h := newHarness(t, nil)
+	var calls atomic.Int32
+	h.add("a-1", func(context.Context, sources.Request) (*sources.Result, error) {
+		calls.Add(1)
+		return &sources.Result{NotBefore: h.clock.Now().Add(24 * time.Hour)}, nil
+	})
+	if err := h.s.Sync(cfg(config.Fetch{}, "a-1")); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.s.RunOnce(context.Background(), "a-1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.s.RunOnce(context.Background(), "a-1"); err != nil {
+		t.Fatal(err)
+	}
+	if n := calls.Load(); n != 1 {
+		t.Fatalf("RunOnce fetched %d times within NotBefore, want 1", n)
+	}
+	if err := h.s.Refresh("a-1"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the forced refresh", func() bool { return calls.Load() == 2 })
 }

@@ -21,19 +21,33 @@ func (s *Scheduler) scheduled(e *entry) {
 		return
 	}
 	defer s.end(e.cfg.Name)
-	_ = s.fetch(e.ctx, e, true)
+	_ = s.fetch(e.ctx, e, scheduledRun)
 }
+
+// trigger says why a fetch runs, which decides how it treats politeness.
+type trigger int
+
+const (
+	// scheduledRun is a cron tick: jittered, and skipped while the
+	// upstream's or our backoff's not-before time is ahead.
+	scheduledRun trigger = iota
+	// startRun is run_on_start or RunOnce: no jitter, still polite.
+	startRun
+	// forcedRun is an operator's refresh: it ignores not-before times,
+	// which is what an operator who fixed an upstream wants.
+	forcedRun
+)
 
 // fetch runs one fetch of e unless politeness says to wait, and records the
 // outcome. The caller holds the source's running flag.
-func (s *Scheduler) fetch(ctx context.Context, e *entry, jitter bool) error {
+func (s *Scheduler) fetch(ctx context.Context, e *entry, why trigger) error {
 	name := e.cfg.Name
 	st, err := s.state(ctx, name)
 	if err != nil {
 		s.log.Error("fetch skipped: load state", "source", name, "err", err)
 		return err
 	}
-	wait, ok := s.delay(e, st, jitter)
+	wait, ok := s.delay(e, st, why)
 	if !ok {
 		s.log.Debug("fetch skipped: not before", "source", name, "not_before", st.NotBefore)
 		return nil
@@ -129,8 +143,14 @@ func (s *Scheduler) save(ctx context.Context, e *entry, res *sources.Result) (ou
 			return o, fmt.Errorf("store %s: %w", name, err)
 		}
 		o.new, o.updated = stats.New, stats.Updated
+	} else {
+		// Nothing arrived, so nothing needs pruning.
+		return o, nil
 	}
-	n, err := s.opts.Store.Prune(ctx, name, keepOf(&e.cfg))
+	// Keep at least what the upstream lists now: pruning an item it still
+	// lists would bring it back as new on the next fetch, with a new
+	// first-seen date, every cycle.
+	n, err := s.opts.Store.Prune(ctx, name, max(keepOf(&e.cfg), len(res.Items)))
 	if err != nil {
 		return o, fmt.Errorf("prune %s: %w", name, err)
 	}
@@ -253,10 +273,13 @@ func (s *Scheduler) acquire(ctx context.Context, host string) (release func(), e
 // for a NotBefore that falls within its jitter window instead of skipping:
 // otherwise a feed whose max-age equals its schedule interval would be
 // fetched only every other time.
-func (s *Scheduler) delay(e *entry, st store.State, jitter bool) (time.Duration, bool) {
+func (s *Scheduler) delay(e *entry, st store.State, why trigger) (time.Duration, bool) {
+	if why == forcedRun {
+		return 0, true
+	}
 	now := s.opts.Now()
 	var wait, grace time.Duration
-	if jitter {
+	if why == scheduledRun {
 		wait = s.jitter(e)
 		grace = jitterBound(e.sched, now)
 	}

@@ -3,6 +3,7 @@ package scheduler
 import (
 	"context"
 	"errors"
+	"maps"
 	"slices"
 	"testing"
 	"time"
@@ -322,5 +323,38 @@ func TestStatus(t *testing.T) {
 	}
 	if b.Kind != "feed" || b.Failures != 2 || b.LastError != "down" || !b.NextRun.Equal(later) {
 		t.Errorf("b-1 = %+v", b)
+	}
+}
+
+// TestSyncRebuildsOnClientSettings: the HTTP client is built from
+// fetch.timeout, user_agent and max_body, so changing any of them must
+// rebuild every source; other fetch settings leave sources alone.
+func TestSyncRebuildsOnClientSettings(t *testing.T) {
+	h := newHarness(t, nil)
+	h.add("a-1", items("x"))
+	h.add("b-1", items("y"))
+	c := cfg(config.Fetch{UserAgent: "one"}, "a-1", "b-1")
+	if err := h.s.Start(context.Background(), c); err != nil {
+		t.Fatal(err)
+	}
+	before := entryIDs(h.s)
+
+	c.Fetch.Concurrency = 3 // a limit, not a client setting
+	if err := h.s.Sync(c); err != nil {
+		t.Fatal(err)
+	}
+	if after := entryIDs(h.s); !maps.Equal(before, after) {
+		t.Errorf("concurrency change rebuilt sources: %v -> %v", before, after)
+	}
+
+	c.Fetch.UserAgent = "two"
+	if err := h.s.Sync(c); err != nil {
+		t.Fatal(err)
+	}
+	after := entryIDs(h.s)
+	for name, id := range before {
+		if after[name] == id {
+			t.Errorf("source %s kept entry %d after the user agent changed", name, id)
+		}
 	}
 }

@@ -156,15 +156,23 @@ func (s *Scheduler) Start(ctx context.Context, cfg *config.Config) error {
 		names := append([]string(nil), s.order...)
 		s.mu.Unlock()
 		for _, name := range names {
-			_ = s.Refresh(name)
+			_ = s.background(name, startRun)
 		}
 	}
 	return nil
 }
 
-// Refresh fetches the source now in the background, without jitter. It is a
-// no-op when a fetch of the source is already running.
+// Refresh fetches the source now in the background, without jitter and
+// ignoring not-before times (backoff, upstream cache hints): it is the
+// operator's "fetch now". It is a no-op when a fetch of the source is
+// already running.
 func (s *Scheduler) Refresh(name string) error {
+	return s.background(name, forcedRun)
+}
+
+// background starts one fetch of the source in its own goroutine unless one
+// is running.
+func (s *Scheduler) background(name string, why trigger) error {
 	e, err := s.lookup(name)
 	if err != nil {
 		return err
@@ -180,7 +188,7 @@ func (s *Scheduler) Refresh(name string) error {
 				s.log.Error("fetch panicked", "source", name, "panic", r)
 			}
 		}()
-		_ = s.fetch(e.ctx, e, false)
+		_ = s.fetch(e.ctx, e, why)
 	}()
 	return nil
 }
@@ -201,7 +209,7 @@ func (s *Scheduler) RunOnce(ctx context.Context, name string) error {
 	defer cancel()
 	stop := context.AfterFunc(e.ctx, cancel)
 	defer stop()
-	return s.fetch(ctx, e, false)
+	return s.fetch(ctx, e, startRun)
 }
 
 // Stop stops scheduling and waits for fetches in flight until ctx is done;

@@ -26,9 +26,11 @@ func (s *Scheduler) Sync(cfg *config.Config) error {
 	s.mu.Lock()
 	stopped := s.stopped
 	current := make(map[string]*entry, len(s.entries))
-	for name, e := range s.entries {
-		current[name] = e
-	}
+	if sameClient(s.fetchCfg, cfg.Fetch) {
+		for name, e := range s.entries {
+			current[name] = e
+		}
+	} // else every source is rebuilt, with a client made for the new settings
 	s.mu.Unlock()
 	if stopped {
 		return errStopped
@@ -114,6 +116,12 @@ func (s *Scheduler) apply(f config.Fetch, next map[string]*entry, order []string
 	global, perHost := limits(f)
 	s.global.setLimit(global)
 	s.hosts.setLimit(perHost)
+}
+
+// sameClient reports whether two fetch configurations build the same HTTP
+// client; when they do not, every source must be rebuilt to use the new one.
+func sameClient(a, b config.Fetch) bool {
+	return a.Timeout == b.Timeout && a.UserAgent == b.UserAgent && a.MaxBody == b.MaxBody
 }
 
 // sameSource reports whether two configurations of a source would fetch the
