@@ -106,3 +106,9 @@ type Duration time.Duration
 
 // Size is a byte count written as "512KiB", "10MiB", "1GB" or a plain number.
 type Size int64
+
+// SameClient reports whether f and o make the same HTTP client (timeout,
+// user agent, body cap); when they differ, sources must be rebuilt.
+func (f Fetch) SameClient(o Fetch) bool {
+	return f.Timeout == o.Timeout && f.UserAgent == o.UserAgent && f.MaxBody == o.MaxBody
+}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -102,6 +103,9 @@ func Parse(filename string, data []byte, getenv func(string) string) (*Config, e
 	if getenv == nil {
 		getenv = func(string) string { return "" }
 	}
+	if errs := checkEnv(filename, data, getenv); len(errs) > 0 {
+		return nil, errs
+	}
 	data = expand(data, getenv)
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
@@ -172,6 +176,26 @@ func expand(data []byte, getenv func(string) string) []byte {
 		data = data[i+2+end+1:]
 	}
 }
+
+// checkEnv rejects ${VAR} values with a line break: expansion is textual,
+// so one would change the YAML's structure and shift every later line
+// number in messages.
+func checkEnv(filename string, data []byte, getenv func(string) string) ErrorList {
+	var errs ErrorList
+	for n, line := range bytes.Split(data, []byte("\n")) {
+		for _, expr := range envRef.FindAllSubmatch(line, -1) {
+			if v := lookup(string(expr[1]), getenv); strings.ContainsAny(v, "\r\n") {
+				errs = append(errs, &Error{File: filename, Line: n + 1, Field: "${" + string(expr[1]) + "}",
+					Msg: "the environment value contains a line break, which cannot be expanded into YAML"})
+			}
+		}
+	}
+	return errs
+}
+
+// envRef matches a ${VAR} or ${VAR:-default} reference on one line.
+// "$${" is a literal "${" and is not a reference.
+var envRef = regexp.MustCompile(`(?:^|[^$])\$\{([^}\n]*)\}`)
 
 func lookup(expr string, getenv func(string) string) string {
 	name, def, hasDef := strings.Cut(expr, ":-")

@@ -235,3 +235,14 @@ feeds:
 		t.Errorf("got:\n%v\nwant:\n%s", err, strings.Join(want, "\n"))
 	}
 }
+
+func TestParseEnvLineBreak(t *testing.T) {
+	env := map[string]string{"TOKEN": "abc\nfeeds: []", "FINE": "x"}
+	getenv := func(k string) string { return env[k] }
+	src := "server:\n  admin_token: \"${TOKEN}\"\n  listen: ${FINE}:80 # $${TOKEN} is literal\n"
+	_, err := Parse("c.yaml", []byte(src), getenv)
+	want := "c.yaml:2: ${TOKEN}: the environment value contains a line break, which cannot be expanded into YAML"
+	if err == nil || err.Error() != want {
+		t.Fatalf("Parse error:\n got %v\nwant %s", err, want)
+	}
+}

@@ -63,7 +63,9 @@ func watch(ctx context.Context, path string, debounce time.Duration, onChange, r
 }
 
 // concerns reports whether ev may have changed the contents of the file
-// called name; a bare chmod does not.
+// called name; a bare chmod does not. A Kubernetes ConfigMap volume updates
+// its files by swapping the "..data" symlink, so that counts too.
 func concerns(ev fsnotify.Event, name string) bool {
-	return filepath.Base(ev.Name) == name && ev.Op != fsnotify.Chmod
+	base := filepath.Base(ev.Name)
+	return (base == name || base == "..data") && ev.Op != fsnotify.Chmod
 }

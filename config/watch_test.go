@@ -70,6 +70,8 @@ func TestConcerns(t *testing.T) {
 		{fsnotify.Event{Name: "/etc/t/config.yaml", Op: fsnotify.Chmod}, false},
 		{fsnotify.Event{Name: "/etc/t/config.yaml.swp", Op: fsnotify.Write}, false},
 		{fsnotify.Event{Name: "/etc/t/other.yaml", Op: fsnotify.Create}, false},
+		{fsnotify.Event{Name: "/etc/t/..data", Op: fsnotify.Create}, true},
+		{fsnotify.Event{Name: "/etc/t/..data_tmp", Op: fsnotify.Rename}, false},
 	}
 	for _, tt := range tests {
 		if got := concerns(tt.ev, "config.yaml"); got != tt.want {

@@ -78,3 +78,19 @@ func New(version string) *Metrics {
 	m.BuildInfo.WithLabelValues(version).Set(1)
 	return m
 }
+
+// ForgetSource drops the series of a source that is no longer configured,
+// so dashboards do not show it frozen at its last values.
+func (m *Metrics) ForgetSource(name string) {
+	l := prometheus.Labels{"source": name}
+	m.Fetches.DeletePartialMatch(l)
+	m.FetchDuration.DeletePartialMatch(l)
+	m.ItemsIngested.DeletePartialMatch(l)
+}
+
+// ForgetFeed drops the series of a feed that is no longer configured.
+func (m *Metrics) ForgetFeed(slug string) {
+	l := prometheus.Labels{"feed": slug}
+	m.FeedItems.DeletePartialMatch(l)
+	m.FeedRenders.DeletePartialMatch(l)
+}

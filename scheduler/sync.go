@@ -26,7 +26,7 @@ func (s *Scheduler) Sync(cfg *config.Config) error {
 	s.mu.Lock()
 	stopped := s.stopped
 	current := make(map[string]*entry, len(s.entries))
-	if sameClient(s.fetchCfg, cfg.Fetch) {
+	if s.fetchCfg.SameClient(cfg.Fetch) {
 		for name, e := range s.entries {
 			current[name] = e
 		}
@@ -116,12 +116,6 @@ func (s *Scheduler) apply(f config.Fetch, next map[string]*entry, order []string
 	global, perHost := limits(f)
 	s.global.setLimit(global)
 	s.hosts.setLimit(perHost)
-}
-
-// sameClient reports whether two fetch configurations build the same HTTP
-// client; when they do not, every source must be rebuilt to use the new one.
-func sameClient(a, b config.Fetch) bool {
-	return a.Timeout == b.Timeout && a.UserAgent == b.UserAgent && a.MaxBody == b.MaxBody
 }
 
 // sameSource reports whether two configurations of a source would fetch the

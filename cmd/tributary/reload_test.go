@@ -131,6 +131,14 @@ func TestReload(t *testing.T) {
 		if counts["atom"] == 0 {
 			t.Errorf("stored items of the removed source are gone: %v", counts)
 		}
+		// Its metric series go, so dashboards do not show it frozen.
+		fams := scrape(t, base)
+		if v, ok := value(fams, "tributary_fetches_total", map[string]string{"source": "atom"}); ok {
+			t.Errorf("tributary_fetches_total{source=atom} = %v after its removal, want no series", v)
+		}
+		if _, ok := value(fams, "tributary_fetches_total", map[string]string{"source": "wire"}); !ok {
+			t.Error("tributary_fetches_total{source=wire} is gone, but wire is still configured")
+		}
 	})
 
 	t.Run("changed schedule", func(t *testing.T) {

@@ -238,8 +238,7 @@ func (m *Main) Reload(ctx context.Context) {
 	defer m.cfgMu.Unlock()
 	cfg, err := config.Load(m.ConfigPath)
 	if err != nil {
-		m.metrics.ConfigReloads.WithLabelValues("error").Inc()
-		m.Logger.Error("config reload rejected; keeping the running config", "err", err)
+		m.rejectReload(err)
 		return
 	}
 	if cfg.Checksum == m.cfg.Checksum {
@@ -249,21 +248,59 @@ func (m *Main) Reload(ctx context.Context) {
 	if cfg.Storage != m.cfg.Storage || cfg.Server.Listen != m.cfg.Server.Listen {
 		m.Logger.Warn("storage and server.listen changes take effect at the next restart")
 	}
-	if err := m.scheduler.Sync(cfg); err != nil {
-		m.metrics.ConfigReloads.WithLabelValues("error").Inc()
-		m.Logger.Error("config reload: scheduler", "err", err)
+	if err := m.apply(ctx, cfg); err != nil {
+		m.rejectReload(err)
 		return
-	}
-	if err := m.publisher.SetConfig(ctx, cfg); err != nil {
-		m.Logger.Error("config reload: feeds", "err", err)
 	}
 	m.server.SetAdminToken(cfg.Server.AdminToken)
 	if cfg.Fetch.RunOnStart {
 		m.refreshAdded(m.cfg, cfg)
 	}
+	m.forgetRemoved(m.cfg, cfg)
 	m.cfg = cfg
 	m.metrics.ConfigReloads.WithLabelValues("ok").Inc()
 	m.Logger.Info("config reloaded", "sources", len(cfg.Sources), "feeds", len(cfg.Feeds))
+}
+
+// apply swaps cfg into the feeds and the scheduler, both or neither.
+func (m *Main) apply(ctx context.Context, cfg *config.Config) error {
+	prevClient := m.client
+	if !cfg.Fetch.SameClient(m.cfg.Fetch) {
+		m.client = build.Client(cfg) // the scheduler rebuilds every source with it
+	}
+	// Feeds first: undoing them is a re-render, undoing the scheduler is not.
+	if err := m.publisher.SetConfig(ctx, cfg); err != nil {
+		m.client = prevClient
+		return fmt.Errorf("feeds: %w", err)
+	}
+	if err := m.scheduler.Sync(cfg); err != nil {
+		m.client = prevClient
+		if rerr := m.publisher.SetConfig(ctx, m.cfg); rerr != nil {
+			m.Logger.Error("config reload: restoring the running feeds", "err", rerr)
+		}
+		return fmt.Errorf("scheduler: %w", err)
+	}
+	return nil
+}
+
+func (m *Main) rejectReload(err error) {
+	m.metrics.ConfigReloads.WithLabelValues("error").Inc()
+	m.Logger.Error("config reload rejected; keeping the running config", "err", err)
+}
+
+// forgetRemoved drops the metric series of sources and feeds that next no
+// longer has.
+func (m *Main) forgetRemoved(prev, next *config.Config) {
+	for _, src := range prev.Sources {
+		if _, ok := next.Source(src.Name); !ok {
+			m.metrics.ForgetSource(src.Name)
+		}
+	}
+	for _, f := range prev.Feeds {
+		if _, ok := next.Feed(f.Slug); !ok {
+			m.metrics.ForgetFeed(f.Slug)
+		}
+	}
 }
 
 // refreshAdded fetches the sources that next adds to prev now, as a start
