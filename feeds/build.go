@@ -31,7 +31,7 @@ func newWindow(cfg *config.Config, f *config.Feed) (*window, error) {
 		limit = DefaultLimit
 	}
 	return &window{
-		sources: feedSources(cfg, f),
+		sources: cfg.FeedSources(f),
 		filter:  flt,
 		limit:   limit,
 		maxAge:  time.Duration(f.MaxAge),
@@ -67,7 +67,9 @@ func (w *window) build(ctx context.Context, st store.Store, now time.Time) ([]so
 		}
 		for i := range page {
 			it := &page[i]
-			if d.seen(it) || !w.filter.keep(it) {
+			// Filter first: an excluded copy must not mark its id or link
+			// seen and so hide an included copy from another source.
+			if !w.filter.keep(it) || d.seen(it) {
 				continue
 			}
 			out = append(out, *it)

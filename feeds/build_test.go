@@ -104,14 +104,6 @@ func TestBuildLimitAndMaxAge(t *testing.T) {
 	}
 }
 
-func TestFeedSources(t *testing.T) {
-	cfg := testConfig()
-	got := feedSources(cfg, &config.Feed{Sources: []string{"c", "tag:world", "a"}})
-	if fmt.Sprint(got) != "[a b c]" { // config order
-		t.Errorf("got %v", got)
-	}
-}
-
 func TestCacheControl(t *testing.T) {
 	cfg := testConfig()
 	cfg.Sources = append(cfg.Sources, config.Source{Name: "fast", Schedule: "@every 10s"}, config.Source{Name: "slow", Schedule: "@daily"})
@@ -144,5 +136,22 @@ func TestFormat(t *testing.T) {
 	}
 	if JSON.ContentType() != "application/feed+json; charset=utf-8" {
 		t.Error(JSON.ContentType())
+	}
+}
+
+// TestBuildFiltersBeforeDedupe checks that an excluded copy of an article
+// does not hide an included copy of it from another source.
+func TestBuildFiltersBeforeDedupe(t *testing.T) {
+	st := &fakeStore{}
+	excluded := item("a", "x", "https://e.org/story", time.Minute)
+	excluded.Title = "sponsored story"
+	st.add(excluded, item("b", "x", "https://e.org/story?utm_medium=rss", time.Hour))
+	cfg := testConfig(config.Feed{Slug: "f", Sources: []string{"a", "b"}, Exclude: []string{"sponsored"}})
+	got, err := Build(context.Background(), st, cfg, &cfg.Feeds[0], fixtureTime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(ids(got)) != "[b/x]" {
+		t.Errorf("got %v, want [b/x]", ids(got))
 	}
 }

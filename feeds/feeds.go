@@ -24,8 +24,13 @@ type Rendered struct {
 	Gzip []byte // Body, gzip-compressed once at render time
 	// ETag is strong and quoted, derived from Body.
 	ETag string
-	// LastModified is the newest item's date (or the feed's last change),
-	// truncated to seconds; LastModifiedHTTP is it in http.TimeFormat.
+	// GzipETag is the strong ETag of Gzip, which must differ from ETag
+	// because a strong validator differs between content codings (RFC 9110
+	// section 8.8.3): ETag with "-gz" inside the quotes.
+	GzipETag string
+	// LastModified is when the feed's items last changed, as their dates
+	// and first sightings tell, never after the render; truncated to
+	// seconds. LastModifiedHTTP is it in http.TimeFormat.
 	LastModified     time.Time
 	LastModifiedHTTP string
 	ContentType      string // with charset

@@ -16,6 +16,7 @@ func fixtureMeta(f Format) Meta {
 		SiteURL:     "http://127.0.0.1:8080/",
 		FeedURL:     "http://127.0.0.1:8080/feeds/world." + f.String(),
 		ID:          "http://127.0.0.1:8080/feeds/world",
+		Now:         fixtureTime.Add(24 * time.Hour),
 	}
 }
 

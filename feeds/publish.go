@@ -10,11 +10,14 @@ import (
 // formats. A format whose bytes did not change keeps its Rendered pointer.
 // The caller holds renderMu.
 func (p *Publisher) renderFeed(ctx context.Context, fc *feedConf) error {
-	items, err := fc.win.build(ctx, p.st, p.now())
+	now := p.now()
+	items, err := fc.win.build(ctx, p.st, now)
 	if err != nil {
 		return fmt.Errorf("feed %s: %w", fc.slug, err)
 	}
-	meta := fc.meta.normalise(items)
+	meta := fc.meta
+	meta.Now = now
+	meta = meta.normalise(items)
 	entries := prepare(&meta, items)
 	old := (*p.snap.Load())[fc.slug]
 	pub := &published{}
@@ -37,13 +40,15 @@ func (p *Publisher) renderFeed(ctx context.Context, fc *feedConf) error {
 	}
 	pub.info = Info{Slug: fc.slug, Title: meta.Title, Description: meta.Description, Items: len(items)}
 	if changed {
-		pub.info.Updated = p.now()
+		pub.info.Updated = now
 	} else {
 		pub.info.Updated = old.info.Updated
 	}
 	p.publish(fc.slug, pub)
 	if p.m != nil {
-		p.m.FeedRenders.WithLabelValues(fc.slug).Inc()
+		if changed {
+			p.m.FeedRenders.WithLabelValues(fc.slug).Inc()
+		}
 		p.m.FeedItems.WithLabelValues(fc.slug).Set(float64(len(items)))
 	}
 	return nil

@@ -100,7 +100,7 @@ func TestPublisherSetConfig(t *testing.T) {
 
 func TestPublisherCoalesces(t *testing.T) {
 	cfg := testConfig(config.Feed{Slug: "world", Sources: []string{"tag:world"}}, config.Feed{Slug: "c", Sources: []string{"c"}}, config.Feed{Slug: "all", Sources: []string{"a", "c"}})
-	p, _, m := newTestPublisher(t, cfg)
+	p, st, m := newTestPublisher(t, cfg)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	if err := p.RenderAll(ctx); err != nil {
@@ -112,6 +112,7 @@ func TestPublisherCoalesces(t *testing.T) {
 	p.batchDone = func(n int) { done <- n }
 	go p.Run(ctx)
 
+	st.add(item("a", "4", "https://e.org/4", time.Minute))
 	for range 50 {
 		p.SourceChanged("a")
 		p.SourceChanged("b")
@@ -125,6 +126,29 @@ func TestPublisherCoalesces(t *testing.T) {
 		if got := value(t, m.FeedRenders.WithLabelValues(slug)); got != want {
 			t.Errorf("%s rendered %v times, want %v", slug, got, want)
 		}
+	}
+}
+
+// TestPublisherCountsChanges checks that the renders metric counts only
+// renders that changed the served bytes.
+func TestPublisherCountsChanges(t *testing.T) {
+	cfg := testConfig(config.Feed{Slug: "world", Sources: []string{"tag:world"}})
+	p, st, m := newTestPublisher(t, cfg)
+	ctx := context.Background()
+	for range 3 {
+		if err := p.RenderAll(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := value(t, m.FeedRenders.WithLabelValues("world")); got != 1 {
+		t.Errorf("three renders of the same items counted %v times, want 1", got)
+	}
+	st.add(item("b", "4", "https://e.org/4", time.Minute))
+	if err := p.RenderAll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := value(t, m.FeedRenders.WithLabelValues("world")); got != 2 {
+		t.Errorf("after a new item: %v renders counted, want 2", got)
 	}
 }
 

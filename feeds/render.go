@@ -17,13 +17,11 @@ type Meta struct {
 	Description string    // empty: Title
 	SiteURL     string    // base_url + "/", the alternate (HTML) link
 	FeedURL     string    // this format's own URL: base_url/feeds/slug.ext
-	Updated     time.Time // the newest item's date; zero: derived from items
+	Updated     time.Time // when the feed last changed; zero: derived from items (see feedDate)
 	ID          string    // stable feed identifier (Atom <id>); empty: SiteURL
+	// Now is the render time, which no feed date may pass; zero: time.Now.
+	Now time.Time
 }
-
-// epoch is the date of a feed that has never had an item: fixed, so an
-// empty feed's bytes (and ETag) do not change from one render to the next.
-var epoch = time.Unix(0, 0).UTC()
 
 // entry is an item ready for output: sanitized HTML, cleaned text, UTC dates.
 type entry struct {
@@ -58,25 +56,18 @@ func (m Meta) normalise(items []sources.Item) Meta {
 	if m.ID == "" {
 		m.ID = m.SiteURL
 	}
-	if m.Updated.IsZero() {
-		m.Updated = newest(items)
+	now := m.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	switch {
+	case m.Updated.IsZero():
+		m.Updated = feedDate(items, now)
+	case m.Updated.After(now):
+		m.Updated = now
 	}
 	m.Updated = m.Updated.UTC().Truncate(time.Second)
 	return m
-}
-
-// newest is the newest item date, else the fixed epoch.
-func newest(items []sources.Item) time.Time {
-	var t time.Time
-	for i := range items {
-		if d := items[i].Date(); d.After(t) {
-			t = d
-		}
-	}
-	if t.IsZero() {
-		return epoch
-	}
-	return t
 }
 
 func renderEntries(meta *Meta, es []entry, f Format) ([]byte, error) {

@@ -17,11 +17,13 @@ func newRendered(body []byte, f Format, updated time.Time, cacheControl string) 
 		return nil, err
 	}
 	sum := sha256.Sum256(body)
+	tag := hex.EncodeToString(sum[:16])
 	lm := updated.UTC().Truncate(time.Second)
 	return &Rendered{
 		Body:             body,
 		Gzip:             gz,
-		ETag:             `"` + hex.EncodeToString(sum[:16]) + `"`,
+		ETag:             `"` + tag + `"`,
+		GzipETag:         `"` + tag + `-gz"`,
 		LastModified:     lm,
 		LastModifiedHTTP: lm.Format(http.TimeFormat),
 		ContentType:      f.ContentType(),

@@ -54,7 +54,7 @@ func New(version string) *Metrics {
 		}, []string{"feed"}),
 		FeedRenders: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "tributary_feed_renders_total",
-			Help: "Feed renders (all three formats at once).",
+			Help: "Feed renders that changed what is served (all three formats at once).",
 		}, []string{"feed"}),
 		HTTPRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "tributary_http_requests_total",

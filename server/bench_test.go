@@ -52,6 +52,11 @@ func BenchmarkFeedGzip200(b *testing.B) {
 	benchFeed(b, 200, "Accept-Encoding", "gzip, deflate, br, zstd")
 }
 
+func BenchmarkFeedGzip304(b *testing.B) {
+	etag := newFakeFeeds(b).Get("world", feeds.Atom).GzipETag
+	benchFeed(b, 304, "Accept-Encoding", "gzip, deflate, br, zstd", "If-None-Match", etag)
+}
+
 func BenchmarkFeedNegotiated200(b *testing.B) {
 	fx := newFixture(b, "")
 	r := httptest.NewRequest("GET", "/feeds/world", nil)
@@ -78,5 +83,28 @@ func BenchmarkMinimal200(b *testing.B) {
 	for b.Loop() {
 		clear(w.h)
 		h.ServeHTTP(w, r)
+	}
+}
+
+// TestFeedDoesNotAllocate holds the hot path to the benchmarks' 0
+// allocs/op in every test run, for both codings and 304s.
+func TestFeedDoesNotAllocate(t *testing.T) {
+	fx := newFixture(t, "")
+	rd := fx.feeds.Get("world", feeds.Atom)
+	for _, header := range [][]string{
+		nil,
+		{"Accept-Encoding", "gzip"},
+		{"If-None-Match", rd.ETag},
+		{"Accept-Encoding", "gzip", "If-None-Match", `"a", ` + rd.GzipETag},
+	} {
+		r := httptest.NewRequest("GET", "/feeds/world.atom", nil)
+		for i := 0; i+1 < len(header); i += 2 {
+			r.Header.Set(header[i], header[i+1])
+		}
+		w := &benchWriter{h: make(http.Header, 8)}
+		fx.srv.ServeHTTP(w, r) // warm the header cache
+		if n := testing.AllocsPerRun(50, func() { clear(w.h); fx.srv.ServeHTTP(w, r) }); n != 0 {
+			t.Errorf("%v: %v allocs per request", header, n)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/tributaryfeeds/tributary/feeds"
 )
@@ -9,9 +10,13 @@ import (
 // notModified reports whether a GET or HEAD for rd may be answered 304.
 // If-None-Match, when present, decides alone (RFC 9110 section 13.2.2);
 // otherwise If-Modified-Since is compared with Last-Modified.
-func notModified(h http.Header, rd *feeds.Rendered) bool {
+//
+// If-None-Match matches the tag of either coding: both bodies are the same
+// content, and a cache holding one should not fetch the feed again because
+// it now asks for the other.
+func notModified(h http.Header, rd *feeds.Rendered, hs *headerSet) bool {
 	if inm := h["If-None-Match"]; len(inm) > 0 {
-		return etagListMatches(inm, rd.ETag)
+		return etagListMatches(inm, rd.ETag, first(hs.gzipETag))
 	}
 	ims := h["If-Modified-Since"]
 	if len(ims) == 0 || rd.LastModified.IsZero() {
@@ -28,13 +33,21 @@ func notModified(h http.Header, rd *feeds.Rendered) bool {
 	return !rd.LastModified.After(t)
 }
 
+// first is the header value of a precomputed slice, or "".
+func first(v []string) string {
+	if len(v) == 0 {
+		return ""
+	}
+	return v[0]
+}
+
 // etagListMatches reports whether any entity tag in the If-None-Match
-// header values matches etag by weak comparison, or the list is "*".
-func etagListMatches(values []string, etag string) bool {
-	if etag == "" {
+// header values matches one of etags (empty ones are skipped) by weak
+// comparison, or the list is "*" and there is a tag.
+func etagListMatches(values []string, etags ...string) bool {
+	if !slices.ContainsFunc(etags, func(e string) bool { return e != "" }) {
 		return false
 	}
-	own := opaque(etag)
 	for _, v := range values {
 		for {
 			v = skipListSeparators(v)
@@ -48,10 +61,20 @@ func etagListMatches(values []string, etag string) bool {
 			if !ok {
 				break // malformed: ignore the rest of this header line
 			}
-			if opaque(tag) == own {
+			if matchesAny(opaque(tag), etags) {
 				return true
 			}
 			v = rest
+		}
+	}
+	return false
+}
+
+// matchesAny reports whether the opaque tag is one of etags.
+func matchesAny(tag string, etags []string) bool {
+	for _, e := range etags {
+		if e != "" && opaque(e) == tag {
+			return true
 		}
 	}
 	return false

@@ -67,6 +67,7 @@ func render(t testing.TB, body []byte, contentType string) *feeds.Rendered {
 	return &feeds.Rendered{
 		Body: body, Gzip: gz.Bytes(),
 		ETag:         fmt.Sprintf(`"%x"`, sum[:8]),
+		GzipETag:     fmt.Sprintf(`"%x-gz"`, sum[:8]),
 		LastModified: testModified, LastModifiedHTTP: testModified.Format(http.TimeFormat),
 		ContentType: contentType, CacheControl: "public, max-age=900",
 	}

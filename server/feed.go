@@ -35,8 +35,15 @@ func (s *Server) writeRendered(w http.ResponseWriter, r *http.Request, rd *feeds
 	} else {
 		h["Vary"] = s.static.varyEncoding
 	}
-	if hs.etag != nil {
-		h["Etag"] = hs.etag
+	// The coding is chosen first: a 304 carries the ETag of the body that
+	// a 200 would have sent.
+	gz := hs.gzipLength != nil && acceptsGzip(r.Header["Accept-Encoding"])
+	etag := hs.etag
+	if gz && hs.gzipETag != nil {
+		etag = hs.gzipETag
+	}
+	if etag != nil {
+		h["Etag"] = etag
 	}
 	if hs.lastModified != nil {
 		h["Last-Modified"] = hs.lastModified
@@ -44,13 +51,13 @@ func (s *Server) writeRendered(w http.ResponseWriter, r *http.Request, rd *feeds
 	if hs.cacheControl != nil {
 		h["Cache-Control"] = hs.cacheControl
 	}
-	if notModified(r.Header, rd) {
+	if notModified(r.Header, rd, hs) {
 		w.WriteHeader(http.StatusNotModified)
 		return http.StatusNotModified
 	}
 	h["Content-Type"] = hs.contentType
 	body, length := rd.Body, hs.length
-	if hs.gzipLength != nil && acceptsGzip(r.Header["Accept-Encoding"]) {
+	if gz {
 		h["Content-Encoding"] = s.static.gzip
 		body, length = rd.Gzip, hs.gzipLength
 	}

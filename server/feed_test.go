@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/tributaryfeeds/tributary/feeds"
@@ -140,14 +141,83 @@ func TestFeedGzip(t *testing.T) {
 				if w.Header().Get("Content-Length") != itoa(len(rd.Gzip)) {
 					t.Fatalf("Content-Length %q, want %d", w.Header().Get("Content-Length"), len(rd.Gzip))
 				}
+				if w.Header().Get("Etag") != rd.GzipETag {
+					t.Fatalf("gzip body with ETag %q, want %q", w.Header().Get("Etag"), rd.GzipETag)
+				}
 				body = gunzip(t, body)
-			} else if ce := w.Header().Get("Content-Encoding"); ce != "" {
-				t.Fatalf("Content-Encoding %q, want identity", ce)
+			} else {
+				if ce := w.Header().Get("Content-Encoding"); ce != "" {
+					t.Fatalf("Content-Encoding %q, want identity", ce)
+				}
+				if w.Header().Get("Etag") != rd.ETag {
+					t.Fatalf("identity body with ETag %q, want %q", w.Header().Get("Etag"), rd.ETag)
+				}
 			}
 			if !bytes.Equal(body, rd.Body) {
 				t.Fatal("decoded body differs from Rendered.Body")
 			}
 		})
+	}
+}
+
+// TestFeedGzipConditional checks that each coding has its own strong ETag,
+// that If-None-Match accepts either, and that a 304 carries the tag of the
+// representation Accept-Encoding selects.
+func TestFeedGzipConditional(t *testing.T) {
+	fx := newFixture(t, "")
+	rd := fx.feeds.Get("world", feeds.Atom)
+	if rd.GzipETag == rd.ETag {
+		t.Fatal("fixture: one ETag for both codings")
+	}
+	tests := []struct {
+		name, encoding, inm string
+		want                int
+		etag                string
+	}{
+		{"identity, no tag", "", "", 200, rd.ETag},
+		{"gzip, no tag", "gzip", "", 200, rd.GzipETag},
+		{"identity, identity tag", "", rd.ETag, 304, rd.ETag},
+		{"identity, gzip tag", "", rd.GzipETag, 304, rd.ETag},
+		{"gzip, gzip tag", "gzip", rd.GzipETag, 304, rd.GzipETag},
+		{"gzip, identity tag", "gzip", rd.ETag, 304, rd.GzipETag},
+		{"gzip, weak gzip tag", "gzip", "W/" + rd.GzipETag, 304, rd.GzipETag},
+		{"gzip, other tag", "gzip", `"other", "x-gz"`, 200, rd.GzipETag},
+		{"gzip refused, gzip tag", "gzip;q=0", rd.GzipETag, 304, rd.ETag},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var h []string
+			if tt.encoding != "" {
+				h = append(h, "Accept-Encoding", tt.encoding)
+			}
+			if tt.inm != "" {
+				h = append(h, "If-None-Match", tt.inm)
+			}
+			w := fx.do("GET", "/feeds/world.atom", h...)
+			if w.Code != tt.want || w.Header().Get("Etag") != tt.etag {
+				t.Fatalf("code %d ETag %q, want %d %q", w.Code, w.Header().Get("Etag"), tt.want, tt.etag)
+			}
+			if tt.want == 304 && (w.Body.Len() != 0 || w.Header().Get("Content-Encoding") != "") {
+				t.Fatalf("304 with %d body bytes, Content-Encoding %q", w.Body.Len(), w.Header().Get("Content-Encoding"))
+			}
+		})
+	}
+}
+
+// TestGzipETagDerived checks that a Rendered without a GzipETag never has
+// its identity tag sent with the gzip body.
+func TestGzipETagDerived(t *testing.T) {
+	fx := newFixture(t, "")
+	rd := render(t, []byte("<rss>plain enough to compress</rss>"), "application/rss+xml; charset=utf-8")
+	rd.GzipETag = ""
+	fx.feeds.rendered[key("world", feeds.RSS)] = rd
+	want := strings.TrimSuffix(rd.ETag, `"`) + `-gz"`
+	w := fx.do("GET", "/feeds/world.rss", "Accept-Encoding", "gzip")
+	if w.Header().Get("Content-Encoding") != "gzip" || w.Header().Get("Etag") != want {
+		t.Fatalf("Content-Encoding %q ETag %q, want gzip %q", w.Header().Get("Content-Encoding"), w.Header().Get("Etag"), want)
+	}
+	if w := fx.do("GET", "/feeds/world.rss", "Accept-Encoding", "gzip", "If-None-Match", want); w.Code != 304 {
+		t.Fatalf("derived tag: code %d, want 304", w.Code)
 	}
 }
 

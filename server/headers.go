@@ -15,6 +15,7 @@ type headerSet struct {
 	rd           *feeds.Rendered
 	contentType  []string
 	etag         []string // nil when the Rendered has no ETag
+	gzipETag     []string // the gzip body's own tag; nil without gzip body or ETag
 	lastModified []string // nil when the Rendered has no Last-Modified
 	cacheControl []string // nil when the Rendered has no Cache-Control
 	length       []string
@@ -32,8 +33,23 @@ func newHeaderSet(rd *feeds.Rendered) *headerSet {
 	}
 	if len(rd.Gzip) > 0 {
 		hs.gzipLength = []string{strconv.Itoa(len(rd.Gzip))}
+		hs.gzipETag = nonEmpty(gzipETag(rd))
 	}
 	return hs
+}
+
+// gzipETag is the tag of rd's gzip body. A Rendered that lacks one gets
+// its identity tag with "-gz" inside the quotes, as feeds does, rather
+// than share the identity tag, which a strong validator must not
+// (RFC 9110 section 8.8.3).
+func gzipETag(rd *feeds.Rendered) string {
+	if rd.GzipETag != "" || rd.ETag == "" {
+		return rd.GzipETag
+	}
+	if n := len(rd.ETag); n >= 2 && rd.ETag[n-1] == '"' {
+		return rd.ETag[:n-1] + `-gz"`
+	}
+	return ""
 }
 
 func nonEmpty(v string) []string {

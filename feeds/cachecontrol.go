@@ -7,11 +7,6 @@ import (
 	"github.com/tributaryfeeds/tributary/config"
 )
 
-// feedSources resolves a feed's names and "tag:x" selectors.
-func feedSources(cfg *config.Config, f *config.Feed) []string {
-	return cfg.FeedSources(f)
-}
-
 // Cache lifetimes are kept between a minute (so a burst of readers is
 // absorbed) and an hour (so a slow schedule does not hide a manual refresh).
 const (

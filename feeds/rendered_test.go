@@ -1,0 +1,40 @@
+package feeds
+
+import (
+	"bytes"
+	"compress/gzip"
+	"io"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestNewRendered(t *testing.T) {
+	body := []byte(strings.Repeat("<item>news</item>\n", 50))
+	r, err := newRendered(body, RSS, fixtureTime.Add(1500*time.Millisecond), "public, max-age=60")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.ETag) != 34 || r.ETag[0] != '"' || r.ETag[33] != '"' {
+		t.Errorf("ETag %q is not a strong 32-digit tag", r.ETag)
+	}
+	// RFC 9110 8.8.3: a strong validator differs between content codings.
+	if want := r.ETag[:33] + `-gz"`; r.GzipETag != want {
+		t.Errorf("GzipETag %q, want %q", r.GzipETag, want)
+	}
+	if r.LastModifiedHTTP != "Sun, 10 Mar 2024 12:00:01 GMT" || !r.LastModified.Equal(fixtureTime.Add(time.Second)) {
+		t.Errorf("Last-Modified %v / %q", r.LastModified, r.LastModifiedHTTP)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(r.Gzip))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := io.ReadAll(zr)
+	if err != nil || !bytes.Equal(plain, body) {
+		t.Errorf("gzip body does not decode to the body (err %v)", err)
+	}
+	again, _ := newRendered(body, RSS, fixtureTime, "public, max-age=60")
+	if again.ETag != r.ETag || again.GzipETag != r.GzipETag || !bytes.Equal(again.Gzip, r.Gzip) {
+		t.Error("the same body gave different tags or gzip bytes")
+	}
+}
