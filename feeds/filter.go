@@ -7,9 +7,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/net/html"
-	"golang.org/x/net/html/atom"
-
 	"github.com/tributaryfeeds/tributary/sources"
 )
 
@@ -91,57 +88,14 @@ func filterText(it *sources.Item) string {
 	var b strings.Builder
 	b.WriteString(it.Title)
 	b.WriteByte('\n')
-	b.WriteString(htmlText(it.Summary))
+	b.WriteString(sources.PlainText(it.Summary))
 	b.WriteByte('\n')
-	b.WriteString(htmlText(it.Content))
+	b.WriteString(sources.PlainText(it.Content))
 	for _, c := range it.Categories {
 		b.WriteByte('\n')
 		b.WriteString(c)
 	}
 	return b.String()
-}
-
-// htmlText returns the text of an HTML fragment with entities decoded.
-func htmlText(s string) string {
-	if !strings.ContainsAny(s, "<&") {
-		return s
-	}
-	var b strings.Builder
-	z := html.NewTokenizer(strings.NewReader(s))
-	skip := 0 // inside script or style
-	for {
-		switch z.Next() {
-		case html.ErrorToken:
-			return b.String()
-		case html.TextToken:
-			if skip == 0 {
-				b.Write(z.Text())
-			}
-		case html.StartTagToken:
-			name, _ := z.TagName()
-			if n := string(name); n == "script" || n == "style" {
-				skip++
-			}
-			blockSpace(&b, name)
-		case html.EndTagToken:
-			name, _ := z.TagName()
-			if n := string(name); (n == "script" || n == "style") && skip > 0 {
-				skip--
-			}
-			blockSpace(&b, name)
-		}
-	}
-}
-
-// blockSpace separates the text of block elements, so words in adjacent
-// paragraphs do not run together, while inline tags add nothing.
-func blockSpace(b *strings.Builder, tag []byte) {
-	switch atom.Lookup(tag) {
-	case atom.A, atom.B, atom.I, atom.Em, atom.Strong, atom.Span, atom.Code, atom.Small,
-		atom.Sub, atom.Sup, atom.U, atom.S, atom.Mark, atom.Abbr, atom.Q, atom.Cite, atom.Time:
-		return
-	}
-	b.WriteByte(' ')
 }
 
 // containsWord reports whether word occurs in text delimited by non-word

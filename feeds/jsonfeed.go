@@ -6,9 +6,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"strings"
 
 	gfeeds "github.com/gorilla/feeds"
+
+	"github.com/tributaryfeeds/tributary/sources"
 )
 
 const jsonFeedVersion = "https://jsonfeed.org/version/1.1"
@@ -79,8 +80,5 @@ func newJSONItem(e *entry) *gfeeds.JSONItem {
 
 // htmlSummary turns the HTML summary into the plain text JSON Feed expects.
 func htmlSummary(s string) string {
-	if s == "" {
-		return ""
-	}
-	return strings.Join(strings.Fields(htmlText(s)), " ")
+	return sources.PlainText(s)
 }

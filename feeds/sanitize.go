@@ -9,6 +9,8 @@ import (
 	"github.com/microcosm-cc/bluemonday"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"github.com/tributaryfeeds/tributary/sources"
 )
 
 // policy is built once and only read afterwards: bluemonday policies are
@@ -81,7 +83,7 @@ func fixAttrs(n *html.Node, base *url.URL) {
 			}
 			a.Val = abs
 		case a.Key == "srcset":
-			a.Val = absSrcset(a.Val, base)
+			a.Val = sources.ResolveSrcset(base, a.Val)
 			if a.Val == "" {
 				continue
 			}
@@ -93,38 +95,11 @@ func fixAttrs(n *html.Node, base *url.URL) {
 
 // absURL resolves ref against base and accepts only web and mail URLs.
 func absURL(ref string, base *url.URL) (string, bool) {
-	u, err := url.Parse(strings.TrimSpace(ref))
-	if err != nil {
-		return "", false
-	}
-	if base != nil {
-		u = base.ResolveReference(u)
-	}
-	switch strings.ToLower(u.Scheme) {
-	case "http", "https":
-		return u.String(), u.Host != ""
-	case "mailto":
+	if u, err := url.Parse(strings.TrimSpace(ref)); err == nil && strings.EqualFold(u.Scheme, "mailto") {
 		return u.String(), true
 	}
-	return "", false
-}
-
-// absSrcset resolves each candidate of a srcset, dropping bad ones.
-func absSrcset(v string, base *url.URL) string {
-	var out []string
-	for _, cand := range strings.Split(v, ",") {
-		fields := strings.Fields(cand)
-		if len(fields) == 0 {
-			continue
-		}
-		abs, ok := absURL(fields[0], base)
-		if !ok {
-			continue
-		}
-		fields[0] = abs
-		out = append(out, strings.Join(fields, " "))
-	}
-	return strings.Join(out, ", ")
+	abs := sources.ResolveURL(base, ref)
+	return abs, abs != ""
 }
 
 // keepEmpty are elements that mean something without content.

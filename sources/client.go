@@ -137,6 +137,8 @@ type Response struct {
 
 // HTTPError reports a response status outside 2xx and 304.
 type HTTPError struct {
+	// URL is the requested URL, redacted (see Redact): the error text
+	// reaches logs and the public status page.
 	URL        string
 	StatusCode int
 	// RetryAfter is the time given by Retry-After on a 429 or 503; zero
@@ -152,6 +154,9 @@ func (e *HTTPError) Error() string {
 	}
 	return s
 }
+
+// Timeout returns the bound on one request, body included.
+func (c *Client) Timeout() time.Duration { return c.timeout }
 
 // NotBefore returns the earliest next-fetch time err asks for (an
 // *HTTPError's RetryAfter), or the zero time.
@@ -174,15 +179,15 @@ func (c *Client) Get(ctx context.Context, url string, req Request) (*Response, e
 	defer cancel()
 	hreq, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
-		return nil, fmt.Errorf("fetch %s: %w", url, err)
+		return nil, fmt.Errorf("fetch %s: %w", Redact(url), stripURLError(err))
 	}
 	if s := hreq.URL.Scheme; s != "http" && s != "https" {
-		return nil, fmt.Errorf("fetch %s: unsupported scheme %q", url, s)
+		return nil, fmt.Errorf("fetch %s: unsupported scheme %q", Redact(url), s)
 	}
 	c.setHeaders(hreq.Header, req)
 	resp, err := c.hc.Do(hreq)
 	if err != nil {
-		return nil, fmt.Errorf("fetch %s: %w", url, err)
+		return nil, fmt.Errorf("fetch %s: %w", Redact(url), stripURLError(err))
 	}
 	defer resp.Body.Close()
 	now := c.now()
@@ -191,11 +196,11 @@ func (c *Client) Get(ctx context.Context, url string, req Request) (*Response, e
 		return c.notModified(resp, url, req, now), nil
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
-		return nil, &HTTPError{URL: url, StatusCode: resp.StatusCode, RetryAfter: retryAfter(resp, now)}
+		return nil, &HTTPError{URL: Redact(url), StatusCode: resp.StatusCode, RetryAfter: retryAfter(resp, now)}
 	}
 	body, err := c.readBody(resp)
 	if err != nil {
-		return nil, fmt.Errorf("fetch %s: %w", url, err)
+		return nil, fmt.Errorf("fetch %s: %w", Redact(url), err)
 	}
 	return &Response{
 		URL:          resp.Request.URL.String(),
@@ -387,7 +392,28 @@ func (r *Response) UTF8() ([]byte, error) {
 	}
 	out, err := e.NewDecoder().Bytes(r.Body)
 	if err != nil {
-		return nil, fmt.Errorf("decode %s as %s: %w", r.URL, name, err)
+		return nil, fmt.Errorf("decode %s as %s: %w", Redact(r.URL), name, err)
 	}
 	return out, nil
+}
+
+// NewResult starts the Result of a fetch from its response: the validators,
+// the upstream's next-fetch hint and NotModified. The caller adds the items.
+func NewResult(resp *Response) *Result {
+	return &Result{
+		NotModified:  resp.NotModified,
+		ETag:         resp.ETag,
+		LastModified: resp.LastModified,
+		NotBefore:    resp.NotBefore,
+	}
+}
+
+// Fetch is Get for a source: it also starts the source's Result (see
+// NewResult). When err is nil and res.NotModified is set, the source is done.
+func (c *Client) Fetch(ctx context.Context, url string, req Request) (resp *Response, res *Result, err error) {
+	resp, err = c.Get(ctx, url, req)
+	if err != nil {
+		return nil, nil, err
+	}
+	return resp, NewResult(resp), nil
 }

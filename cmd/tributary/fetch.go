@@ -7,9 +7,6 @@ import (
 	"log/slog"
 	"strings"
 	"time"
-	"unicode/utf8"
-
-	"golang.org/x/net/html"
 
 	"github.com/tributaryfeeds/tributary/config"
 	"github.com/tributaryfeeds/tributary/sources"
@@ -91,23 +88,9 @@ func orNone(s string) string {
 
 // firstWords returns the first n words of the text of an HTML fragment.
 func firstWords(fragment string, n int) string {
-	z := html.NewTokenizer(strings.NewReader(fragment))
-	var words []string
-	for len(words) < n {
-		tt := z.Next()
-		if tt == html.ErrorToken {
-			break
-		}
-		if tt == html.TextToken {
-			words = append(words, strings.Fields(string(z.Text()))...)
-		}
-	}
+	words := strings.Fields(sources.PlainText(fragment))
 	if len(words) > n {
 		words = words[:n]
 	}
-	s := strings.Join(words, " ")
-	if !utf8.ValidString(s) {
-		s = strings.ToValidUTF8(s, "")
-	}
-	return s
+	return strings.Join(words, " ")
 }

@@ -11,6 +11,8 @@ import (
 	readability "codeberg.org/readeck/go-readability/v2"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"github.com/tributaryfeeds/tributary/sources"
 )
 
 // Extract finds the main article of an HTML page and returns its body as
@@ -23,7 +25,7 @@ func Extract(ctx context.Context, page []byte, pageURL string) (*Article, error)
 	}
 	doc, err := html.Parse(bytes.NewReader(page))
 	if err != nil {
-		return nil, fmt.Errorf("extract %s: %w", pageURL, err)
+		return nil, fmt.Errorf("extract %s: %w", sources.Redact(pageURL), err)
 	}
 	meta := readMeta(doc)
 	a, err := extractBody(doc, pageURL)
@@ -44,15 +46,15 @@ func extractBody(doc *html.Node, pageURL string) (*Article, error) {
 	p := readability.NewParser()
 	ra, err := p.ParseDocument(doc, base)
 	if err != nil {
-		return nil, fmt.Errorf("extract %s: %w", pageURL, err)
+		return nil, fmt.Errorf("extract %s: %w", sources.Redact(pageURL), err)
 	}
 	if ra.Node == nil {
-		return nil, fmt.Errorf("extract %s: %w", pageURL, ErrNoArticle)
+		return nil, fmt.Errorf("extract %s: %w", sources.Redact(pageURL), ErrNoArticle)
 	}
 	by := dropBylines(ra.Node)
 	var buf strings.Builder
 	if err := ra.RenderHTML(&buf); err != nil {
-		return nil, fmt.Errorf("extract %s: render: %w", pageURL, err)
+		return nil, fmt.Errorf("extract %s: render: %w", sources.Redact(pageURL), err)
 	}
 	a := &Article{
 		Title:      strings.TrimSpace(ra.Title()),

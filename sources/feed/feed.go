@@ -5,7 +5,6 @@ package feed
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/tributaryfeeds/tributary/sources"
@@ -47,23 +46,14 @@ func New(opts Options) *Source {
 // Result.NotBefore is the later of the response's cache hints and the feed's
 // own ttl.
 func (s *Source) Fetch(ctx context.Context, req sources.Request) (*sources.Result, error) {
-	resp, err := s.client.Get(ctx, s.url, req)
-	if err != nil {
-		// The client's errors already name the URL.
-		return nil, err
-	}
-	res := &sources.Result{
-		NotModified:  resp.NotModified,
-		ETag:         resp.ETag,
-		LastModified: resp.LastModified,
-		NotBefore:    resp.NotBefore,
-	}
-	if resp.NotModified {
-		return res, nil
+	// The client's errors already name the URL, redacted.
+	resp, res, err := s.client.Fetch(ctx, s.url, req)
+	if err != nil || res.NotModified {
+		return res, err
 	}
 	p, err := Parse(resp.Body, resp.Header.Get("Content-Type"), resp.URL)
 	if err != nil {
-		return nil, fmt.Errorf("feed %s: %w", s.url, err)
+		return nil, err // Parse names the URL, redacted
 	}
 	res.Items = p.Items
 	if p.TTL > 0 {

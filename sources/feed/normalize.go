@@ -14,9 +14,9 @@ import (
 )
 
 // normalizeItems maps gofeed items into sources.Item, resolving links
-// against base and keeping ids unique within the feed.
+// against base (nil: only absolute links are kept) and keeping ids unique within the feed.
 // Items without authors are credited to feedAuthors.
-func normalizeItems(in []*gofeed.Item, base string, feedAuthors []*gofeed.Person) []sources.Item {
+func normalizeItems(in []*gofeed.Item, base *url.URL, feedAuthors []*gofeed.Person) []sources.Item {
 	fallback := authors(feedAuthors, nil)
 	out := make([]sources.Item, 0, len(in))
 	seen := make(map[string]bool, len(in))
@@ -37,10 +37,10 @@ func normalizeItems(in []*gofeed.Item, base string, feedAuthors []*gofeed.Person
 	return out
 }
 
-func normalizeItem(gi *gofeed.Item, base string) sources.Item {
+func normalizeItem(gi *gofeed.Item, base *url.URL) sources.Item {
 	it := sources.Item{
 		Link:       itemLink(gi, base),
-		Title:      plainText(gi.Title),
+		Title:      sources.PlainText(gi.Title),
 		Summary:    strings.TrimSpace(gi.Description),
 		Content:    strings.TrimSpace(gi.Content),
 		Authors:    authors(gi.Authors, gi.Author),
@@ -53,7 +53,7 @@ func normalizeItem(gi *gofeed.Item, base string) sources.Item {
 		it.Published = it.Updated
 	}
 	if gi.Image != nil {
-		it.Image = resolve(base, strings.TrimSpace(gi.Image.URL))
+		it.Image = sources.ResolveURL(base, gi.Image.URL)
 	}
 	it.ID = itemID(gi, it)
 	return it
@@ -61,7 +61,7 @@ func normalizeItem(gi *gofeed.Item, base string) sources.Item {
 
 // itemLink is the item's link, else its first other link, else a GUID that
 // is itself a web address (RSS permalinks), made absolute.
-func itemLink(gi *gofeed.Item, base string) string {
+func itemLink(gi *gofeed.Item, base *url.URL) string {
 	link := strings.TrimSpace(gi.Link)
 	if link == "" && len(gi.Links) > 0 {
 		link = strings.TrimSpace(gi.Links[0])
@@ -69,7 +69,7 @@ func itemLink(gi *gofeed.Item, base string) string {
 	if link == "" && isWebURL(gi.GUID) {
 		link = strings.TrimSpace(gi.GUID)
 	}
-	return resolve(base, link)
+	return sources.ResolveURL(base, link)
 }
 
 // itemID is the GUID, else the link, else a hash of title and content, so
@@ -136,7 +136,7 @@ func authors(people []*gofeed.Person, single *gofeed.Person) []sources.Author {
 		if p == nil {
 			continue
 		}
-		a := sources.Author{Name: plainText(p.Name), Email: strings.TrimSpace(p.Email)}
+		a := sources.Author{Name: sources.PlainText(p.Name), Email: strings.TrimSpace(p.Email)}
 		if a.Name == "" && a.Email == "" {
 			continue
 		}
@@ -162,13 +162,13 @@ func categories(in []string) []string {
 	return out
 }
 
-func enclosures(in []*gofeed.Enclosure, base string) []sources.Enclosure {
+func enclosures(in []*gofeed.Enclosure, base *url.URL) []sources.Enclosure {
 	var out []sources.Enclosure
 	for _, e := range in {
 		if e == nil {
 			continue
 		}
-		u := resolve(base, strings.TrimSpace(e.URL))
+		u := sources.ResolveURL(base, e.URL)
 		if u == "" {
 			continue
 		}
@@ -181,28 +181,7 @@ func enclosures(in []*gofeed.Enclosure, base string) []sources.Enclosure {
 	return out
 }
 
-// resolve makes ref absolute against base. A reference that does not parse
-// is returned unchanged rather than dropped; the feeds package sanitizes on
-// output.
-func resolve(base, ref string) string {
-	if ref == "" {
-		return ""
-	}
-	r, err := url.Parse(ref)
-	if err != nil {
-		return ref
-	}
-	if r.IsAbs() {
-		return r.String()
-	}
-	b, err := url.Parse(base)
-	if err != nil || !b.IsAbs() {
-		return ref
-	}
-	return b.ResolveReference(r).String()
-}
-
 func isWebURL(s string) bool {
 	u, err := url.Parse(strings.TrimSpace(s))
-	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+	return err == nil && sources.IsWebURL(u)
 }

@@ -1,6 +1,7 @@
 package feed
 
 import (
+	"net/url"
 	"reflect"
 	"testing"
 	"time"
@@ -9,26 +10,6 @@ import (
 
 	"github.com/tributaryfeeds/tributary/sources"
 )
-
-func TestResolve(t *testing.T) {
-	tests := []struct {
-		base, ref, want string
-	}{
-		{"https://a.org/news/", "x.html", "https://a.org/news/x.html"},
-		{"https://a.org/news/", "/x.html", "https://a.org/x.html"},
-		{"https://a.org/news/", "//cdn.org/i.png", "https://cdn.org/i.png"},
-		{"https://a.org/news/", "https://b.org/y", "https://b.org/y"},
-		{"https://a.org/news/", "", ""},
-		{"", "rel/x", "rel/x"},
-		{"https://a.org/", "%zz", "%zz"},
-		{"https://a.org/", "mailto:jo@a.org", "mailto:jo@a.org"},
-	}
-	for _, tt := range tests {
-		if got := resolve(tt.base, tt.ref); got != tt.want {
-			t.Errorf("resolve(%q, %q) = %q, want %q", tt.base, tt.ref, got, tt.want)
-		}
-	}
-}
 
 func TestCategories(t *testing.T) {
 	got := categories([]string{" Go ", "go", "", "  ", "Feeds\n and  more", "feeds and more", "rss"})
@@ -52,7 +33,7 @@ func TestItemID(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := normalizeItem(&tt.gi, "https://a.org/").ID; got != tt.want {
+			if got := normalizeItem(&tt.gi, mustURL(t, "https://a.org/")).ID; got != tt.want {
 				t.Errorf("ID = %q, want %q", got, tt.want)
 			}
 		})
@@ -74,7 +55,7 @@ func TestNormalizeDates(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			it := normalizeItem(&tt.gi, "")
+			it := normalizeItem(&tt.gi, nil)
 			if !it.Published.Equal(tt.published) || !it.Updated.Equal(tt.updated) {
 				t.Errorf("dates = %v %v, want %v %v", it.Published, it.Updated, tt.published, tt.updated)
 			}
@@ -87,7 +68,7 @@ func TestNormalizeDates(t *testing.T) {
 
 func TestNormalizeItemsSkipsEmptyAndInheritsAuthors(t *testing.T) {
 	in := []*gofeed.Item{nil, {}, {Title: "kept"}, {Title: "own", Authors: []*gofeed.Person{{Name: "Own"}}}}
-	got := normalizeItems(in, "", []*gofeed.Person{{Name: "Feed", Email: "f@a.org"}})
+	got := normalizeItems(in, nil, []*gofeed.Person{{Name: "Feed", Email: "f@a.org"}})
 	if len(got) != 2 {
 		t.Fatalf("got %d items, want 2", len(got))
 	}
@@ -97,4 +78,13 @@ func TestNormalizeItemsSkipsEmptyAndInheritsAuthors(t *testing.T) {
 	if got[1].Authors[0].Name != "Own" {
 		t.Errorf("own authors = %+v", got[1].Authors)
 	}
+}
+
+func mustURL(t *testing.T, s string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
 }

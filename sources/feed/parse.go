@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html"
 	"mime"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -40,7 +41,7 @@ type Parsed struct {
 func Parse(body []byte, contentType, feedURL string) (*Parsed, error) {
 	body, err := toUTF8(body, contentType)
 	if err != nil {
-		return nil, fmt.Errorf("parse feed %s: %w", feedURL, err)
+		return nil, fmt.Errorf("parse feed %s: %w", sources.Redact(feedURL), err)
 	}
 	fp := gofeed.NewParser()
 	// The content image scan parses every item's HTML once more; the feeds
@@ -49,14 +50,17 @@ func Parse(body []byte, contentType, feedURL string) (*Parsed, error) {
 	fp.KeepOriginalFeed = true // for <ttl>
 	f, err := fp.Parse(bytes.NewReader(body))
 	if err != nil {
-		return nil, fmt.Errorf("parse feed %s: %w", feedURL, err)
+		return nil, fmt.Errorf("parse feed %s: %w", sources.Redact(feedURL), err)
 	}
-	site := resolve(feedURL, strings.TrimSpace(f.Link))
-	base := site
-	if base == "" {
-		base = feedURL
+	base, err := url.Parse(feedURL)
+	if err != nil {
+		base = nil // links resolve only when absolute
 	}
-	p := &Parsed{Title: plainText(f.Title), Link: site}
+	site := sources.ResolveURL(base, f.Link)
+	if u, err := url.Parse(site); site != "" && err == nil {
+		base = u
+	}
+	p := &Parsed{Title: sources.PlainText(f.Title), Link: site}
 	switch orig := f.OriginalFeed().(type) {
 	case *rss.Feed:
 		p.TTL = parseTTL(orig.TTL)

@@ -41,6 +41,8 @@ type Options struct {
 // only when their size or modification time changes.
 type Source struct {
 	opts Options
+	// absDir is Dir made absolute once, for the file:// ids.
+	absDir string
 
 	mu    sync.Mutex
 	cache map[string]entry
@@ -64,7 +66,11 @@ func New(opts Options) *Source {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Source{opts: opts, cache: make(map[string]entry)}
+	abs, err := filepath.Abs(opts.Dir)
+	if err != nil {
+		abs = opts.Dir // no working directory: the id is still stable per process
+	}
+	return &Source{opts: opts, absDir: abs, cache: make(map[string]entry)}
 }
 
 // Fetch reads every article file in the folder. A file that cannot be read
@@ -79,6 +85,7 @@ func (s *Source) Fetch(ctx context.Context, _ sources.Request) (*sources.Result,
 	defer s.mu.Unlock()
 	res := &sources.Result{}
 	seen := make(map[string]bool)
+	ids := make(map[string]string) // id -> file, for stems that collide
 	for _, de := range dirents {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -93,6 +100,11 @@ func (s *Source) Fetch(ctx context.Context, _ sources.Request) (*sources.Result,
 			res.Warnings = append(res.Warnings, e.warning)
 			continue
 		}
+		if other, dup := ids[e.item.ID]; dup {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("%s: same link as %s, skipped", name, other))
+			continue
+		}
+		ids[e.item.ID] = name
 		res.Items = append(res.Items, *e.item)
 	}
 	for name := range s.cache {
@@ -157,11 +169,13 @@ func (s *Source) parse(ctx context.Context, name string) (*article.Article, erro
 	return article.ParseText(f, s.opts.Location, now)
 }
 
-// item maps an article to an item. The ID is the file name, so editing a
-// file updates its item instead of adding one.
+// item maps an article to an item. The ID names the file, so editing a file
+// updates its item instead of adding one, and it is unique across sources
+// (feeds merge on it): the link made from BaseURL when set, else the file's
+// file:// URL.
 func (s *Source) item(name string, a *article.Article) *sources.Item {
 	it := &sources.Item{
-		ID:         "file:" + name,
+		ID:         s.id(name),
 		Link:       s.link(name, a.Link),
 		Title:      a.Title,
 		Content:    a.HTML,
@@ -173,6 +187,19 @@ func (s *Source) item(name string, a *article.Article) *sources.Item {
 		it.Summary = html.EscapeString(truncate(a.Paragraphs[0], summaryLen))
 	}
 	return it
+}
+
+// id is the item ID of file name: BaseURL + the file stem when BaseURL is
+// set, else the file's absolute file:// URL.
+func (s *Source) id(name string) string {
+	if s.opts.BaseURL != "" {
+		return s.link(name, "")
+	}
+	p := filepath.ToSlash(filepath.Join(s.absDir, name))
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p // a Windows drive letter
+	}
+	return (&url.URL{Scheme: "file", Path: p}).String()
 }
 
 // link is BaseURL + the file stem when BaseURL is set, else the

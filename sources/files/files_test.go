@@ -56,6 +56,13 @@ func byID(res *sources.Result) map[string]sources.Item {
 	return m
 }
 
+// fileID is the ID expected for a file without a base URL, spelled out
+// rather than computed the way the code does.
+func fileID(t *testing.T, dir, name string) string {
+	t.Helper()
+	return "file://" + filepath.ToSlash(dir) + "/" + strings.ReplaceAll(name, " ", "%20")
+}
+
 func newSource(dir, base string) *Source {
 	return New(Options{Dir: dir, BaseURL: base, Now: func() time.Time { return testNow }})
 }
@@ -78,7 +85,7 @@ func TestFetchExamples(t *testing.T) {
 	if len(items) != 3 {
 		t.Fatalf("got %d items, want 3: %v", len(items), items)
 	}
-	bj := items["file:beijing-moscow-security-cooperation.txt"]
+	bj := items[fileID(t, dir, "beijing-moscow-security-cooperation.txt")]
 	if bj.Title != "Beijing, Moscow pledge to boost security cooperation" {
 		t.Errorf("title = %q", bj.Title)
 	}
@@ -91,11 +98,11 @@ func TestFetchExamples(t *testing.T) {
 	if !strings.HasPrefix(bj.Summary, "Officials attending") || strings.Contains(bj.Content, "Copyright") || strings.Contains(bj.Content, "WeChat") {
 		t.Errorf("summary %q / content %q", bj.Summary, bj.Content)
 	}
-	md := items["file:harbour-wind-farm.md"]
+	md := items[fileID(t, dir, "harbour-wind-farm.md")]
 	if strings.Join(md.Categories, ",") != "energy,ports" || md.Link != "" {
 		t.Errorf("md categories %v link %q", md.Categories, md.Link)
 	}
-	rf := items["file:river-festival-postponed.html"]
+	rf := items[fileID(t, dir, "river-festival-postponed.html")]
 	if rf.Link != "https://valley-courier.example/2026/04/river-festival-postponed" {
 		t.Errorf("html link = %q, want the canonical link", rf.Link)
 	}
@@ -106,12 +113,15 @@ func TestLinkFromBaseURL(t *testing.T) {
 	copyFixture(t, dir, "river-festival-postponed.html")
 	write(t, dir, "quay news.txt", goodText)
 	for _, base := range []string{"https://news.example.org/articles/", "https://news.example.org/articles"} {
+		// With a base URL the link is the ID: absolute, unique and stable.
 		items := byID(fetch(t, newSource(dir, base)))
-		if got := items["file:river-festival-postponed.html"].Link; got != "https://news.example.org/articles/river-festival-postponed" {
-			t.Errorf("base %q: link = %q", base, got)
-		}
-		if got := items["file:quay news.txt"].Link; got != "https://news.example.org/articles/quay%20news" {
-			t.Errorf("base %q: link = %q", base, got)
+		for _, link := range []string{
+			"https://news.example.org/articles/river-festival-postponed",
+			"https://news.example.org/articles/quay%20news",
+		} {
+			if got := items[link].Link; got != link {
+				t.Errorf("base %q: item %q has link %q; items %v", base, link, got, items)
+			}
 		}
 	}
 }
@@ -123,7 +133,7 @@ func TestNewChangedDeleted(t *testing.T) {
 		t.Fatalf("empty dir: %+v", res)
 	}
 	write(t, dir, "quay.txt", goodText)
-	first := byID(fetch(t, s))["file:quay.txt"]
+	first := byID(fetch(t, s))[fileID(t, dir, "quay.txt")]
 	if first.Title != "Harbour opens new quay" {
 		t.Fatalf("new file: %+v", first)
 	}
@@ -134,7 +144,7 @@ func TestNewChangedDeleted(t *testing.T) {
 	if err := os.Chtimes(filepath.Join(dir, "quay.txt"), later, later); err != nil {
 		t.Fatal(err)
 	}
-	second := byID(fetch(t, s))["file:quay.txt"]
+	second := byID(fetch(t, s))[fileID(t, dir, "quay.txt")]
 	if second.Title != "Harbour opens big quay" || second.ID != first.ID {
 		t.Errorf("changed file: %+v", second)
 	}
@@ -162,7 +172,7 @@ func TestUnchangedFileIsCached(t *testing.T) {
 	if err := os.Chtimes(path, info.ModTime(), info.ModTime()); err != nil {
 		t.Fatal(err)
 	}
-	if got := byID(fetch(t, s))["file:quay.txt"].Title; got != "Harbour opens new quay" {
+	if got := byID(fetch(t, s))[fileID(t, dir, "quay.txt")].Title; got != "Harbour opens new quay" {
 		t.Errorf("title = %q, want the cached one", got)
 	}
 }
@@ -215,5 +225,52 @@ func TestLocation(t *testing.T) {
 	got := fetch(t, s).Items[0].Published
 	if want := time.Date(2026, 11, 15, 22, 0, 0, 0, time.UTC); !got.Equal(want) || got.Location() != time.UTC {
 		t.Errorf("published = %v, want %v", got, want)
+	}
+}
+
+func TestIDsUniqueAcrossFolders(t *testing.T) {
+	root := t.TempDir()
+	a, b := filepath.Join(root, "a"), filepath.Join(root, "b b")
+	for _, d := range []string{a, b} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		write(t, d, "post.txt", goodText)
+	}
+	ia, ib := fetch(t, newSource(a, "")).Items, fetch(t, newSource(b, "")).Items
+	if len(ia) != 1 || len(ib) != 1 {
+		t.Fatalf("items %v / %v", ia, ib)
+	}
+	if ia[0].ID == ib[0].ID {
+		t.Errorf("two folders share the id %q", ia[0].ID)
+	}
+	if want := "file://" + filepath.ToSlash(root) + "/b%20b/post.txt"; ib[0].ID != want {
+		t.Errorf("id %q, want %q", ib[0].ID, want)
+	}
+
+	// A relative folder gets the same absolute id.
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel, err := filepath.Rel(wd, a)
+	if err != nil {
+		t.Skip("no relative path to the temp dir")
+	}
+	if got := fetch(t, newSource(rel, "")).Items[0].ID; got != ia[0].ID {
+		t.Errorf("relative folder id %q, want %q", got, ia[0].ID)
+	}
+}
+
+func TestSameStemWithBaseURL(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "post.txt", goodText)
+	write(t, dir, "post.md", "# "+goodText)
+	res := fetch(t, newSource(dir, "https://news.example.org/"))
+	if len(res.Items) != 1 || res.Items[0].ID != "https://news.example.org/post" {
+		t.Errorf("items %+v", res.Items)
+	}
+	if len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], "same link as") {
+		t.Errorf("warnings %q", res.Warnings)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/andybalholm/cascadia"
 
+	"github.com/tributaryfeeds/tributary/sources"
 	"github.com/tributaryfeeds/tributary/sources/article"
 	"github.com/tributaryfeeds/tributary/sources/html"
 )
@@ -50,7 +51,7 @@ func newExtractor(expr string) (*extractor, error) {
 func (x *extractor) extract(ctx context.Context, page []byte, pageURL string) (string, error) {
 	u, err := url.Parse(pageURL)
 	if err != nil {
-		return "", fmt.Errorf("page URL %q: %w", pageURL, err)
+		return "", fmt.Errorf("page URL %q: not a URL", sources.Redact(pageURL))
 	}
 	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(page))
 	if err != nil {

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"log/slog"
 	"mime"
+	"sync"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 
@@ -20,6 +22,11 @@ const (
 	// cacheEntries and cacheBytes bound the per-source cache of bodies.
 	cacheEntries = 1000
 	cacheBytes   = 8 << 20
+	// retryEntries bounds the ids remembered for a retry.
+	retryEntries = 1000
+	// pageReserve: the page phase ends timeout/pageReserve before the
+	// fetch's deadline, leaving time to return the listing.
+	pageReserve = 10
 )
 
 // Options configures Wrap.
@@ -43,14 +50,17 @@ type source struct {
 	log    *slog.Logger
 	conc   int
 	cache  *cache
+	retry  *retrySet
 }
 
 // Wrap returns a Source that fetches src and then, for each item with a link
 // that is not yet known (req.Known is nil or reports false), fetches the
 // item's page once and sets Item.Content to the extracted article body.
 // Known items get an empty Content, which the store reads as "keep what is
-// stored", so their pages are never fetched again. A page that fails keeps
-// the item's teaser and adds a warning; it never fails the fetch.
+// stored", so their pages are not fetched again. A page that fails keeps
+// the item's teaser and adds a warning; it never fails the fetch, and it is
+// tried again on later fetches. When the fetch's deadline nears, pages not
+// yet started are skipped (one warning counts them) and also retried later.
 func Wrap(src sources.Source, opts Options) (sources.Source, error) {
 	if src == nil {
 		return nil, errors.New("full text: nil source")
@@ -69,6 +79,7 @@ func Wrap(src sources.Source, opts Options) (sources.Source, error) {
 		log:    opts.Logger,
 		conc:   opts.Concurrency,
 		cache:  newCache(cacheEntries, cacheBytes),
+		retry:  newRetrySet(retryEntries),
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -86,27 +97,9 @@ func (s *source) Fetch(ctx context.Context, req sources.Request) (*sources.Resul
 		return res, err
 	}
 	todo := s.plan(ctx, req, res.Items)
-	warns := make([]string, todo.len())
-	var g errgroup.Group
-	g.SetLimit(s.conc)
-	for i, link := range todo.links {
-		if ctx.Err() != nil {
-			break
-		}
-		g.Go(func() error {
-			body, err := s.body(ctx, link)
-			if err != nil {
-				warns[i] = fmt.Sprintf("full text %s: %v", link, err)
-				return nil
-			}
-			s.cache.put(link, body)
-			for _, j := range todo.items[link] {
-				res.Items[j].Content = body
-			}
-			return nil
-		})
-	}
-	_ = g.Wait() // the jobs report through warns, never an error
+	pctx, cancel := s.pageContext(ctx)
+	defer cancel()
+	warns, skipped := s.fetchPages(pctx, todo, res.Items)
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("full text: %w", err)
 	}
@@ -117,8 +110,91 @@ func (s *source) Fetch(ctx context.Context, req sources.Request) (*sources.Resul
 			failed++
 		}
 	}
-	s.log.Debug("full text", "items", len(res.Items), "fetched", len(todo.links)-failed, "failed", failed)
+	if skipped > 0 {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("full text: %d pages not fetched: deadline", skipped))
+	}
+	s.log.Debug("full text", "items", len(res.Items), "fetched", todo.len()-failed-skipped,
+		"failed", failed, "skipped", skipped)
 	return res, nil
+}
+
+// pageContext bounds the page phase so that it ends a little before ctx
+// does: the listing already fetched must still be returned (and stored)
+// when an article host is slow.
+func (s *source) pageContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		return context.WithCancel(ctx)
+	}
+	return context.WithDeadline(ctx, deadline.Add(-s.client.Timeout()/pageReserve))
+}
+
+// fetchPages fetches the queued pages into items. A page starts only while
+// a whole client timeout fits before ctx's deadline, so no fetch is cut
+// short; the others are counted as skipped. Failed and skipped items are
+// remembered for a retry on the next fetch.
+func (s *source) fetchPages(ctx context.Context, todo work, items []sources.Item) (warns []string, skipped int) {
+	warns = make([]string, todo.len())
+	var (
+		g      errgroup.Group
+		mu     sync.Mutex
+		nSkips int
+	)
+	g.SetLimit(s.conc)
+	for i, link := range todo.links {
+		if ctx.Err() != nil {
+			nSkips += todo.len() - i
+			for _, l := range todo.links[i:] {
+				s.markRetry(items, todo.items[l], true)
+			}
+			break
+		}
+		g.Go(func() error {
+			ids := todo.items[link]
+			if !s.fits(ctx) {
+				mu.Lock()
+				nSkips++
+				mu.Unlock()
+				s.markRetry(items, ids, true)
+				return nil
+			}
+			body, err := s.body(ctx, link)
+			if err != nil {
+				warns[i] = fmt.Sprintf("full text %s: %v", sources.Redact(link), err)
+				s.markRetry(items, ids, true)
+				return nil
+			}
+			s.cache.put(link, body)
+			for _, j := range ids {
+				items[j].Content = body
+			}
+			s.markRetry(items, ids, false)
+			return nil
+		})
+	}
+	_ = g.Wait() // the jobs report through warns, never an error
+	return warns, nSkips
+}
+
+// fits reports whether one page fetch, bounded by the client timeout, ends
+// before ctx's deadline.
+func (s *source) fits(ctx context.Context) bool {
+	if ctx.Err() != nil {
+		return false
+	}
+	deadline, ok := ctx.Deadline()
+	return !ok || time.Until(deadline) >= s.client.Timeout()
+}
+
+// markRetry adds the items at idx to the retry set, or removes them.
+func (s *source) markRetry(items []sources.Item, idx []int, retry bool) {
+	for _, j := range idx {
+		if retry {
+			s.retry.add(items[j].ID)
+		} else {
+			s.retry.remove(items[j].ID)
+		}
+	}
 }
 
 // work lists the pages to fetch: each link once, with the indexes of the
@@ -130,15 +206,16 @@ type work struct {
 
 func (w work) len() int { return len(w.links) }
 
-// plan decides each item's fate: known items get empty Content, cached
-// links get their body, the rest are queued.
+// plan decides each item's fate: known items get empty Content (unless
+// their page failed before: they keep the teaser and are queued again),
+// cached links get their body, the rest are queued.
 func (s *source) plan(ctx context.Context, req sources.Request, items []sources.Item) work {
 	w := work{items: map[string][]int{}}
 	for i := range items {
 		it := &items[i]
 		switch {
 		case it.Link == "":
-		case req.Known != nil && req.Known(ctx, it.ID):
+		case req.Known != nil && !s.retry.has(it.ID) && req.Known(ctx, it.ID):
 			it.Content = ""
 		default:
 			if body, ok := s.cache.get(it.Link); ok {

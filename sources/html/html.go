@@ -48,7 +48,7 @@ func New(opts Options) (*Source, error) {
 	}
 	sel, err := compile(opts.Select)
 	if err != nil {
-		return nil, fmt.Errorf("html source %s: %w", opts.URL, err)
+		return nil, fmt.Errorf("html source %s: %w", sources.Redact(opts.URL), err)
 	}
 	s := &Source{url: opts.URL, sel: sel, loc: opts.Location, client: opts.Client, now: opts.Now}
 	if s.loc == nil {
@@ -63,18 +63,10 @@ func New(opts Options) (*Source, error) {
 // Fetch loads the page with a conditional GET and parses its items. A 304
 // yields a Result with NotModified set.
 func (s *Source) Fetch(ctx context.Context, req sources.Request) (*sources.Result, error) {
-	resp, err := s.client.Get(ctx, s.url, req)
-	if err != nil {
-		return nil, err
-	}
-	res := &sources.Result{
-		NotModified:  resp.NotModified,
-		ETag:         resp.ETag,
-		LastModified: resp.LastModified,
-		NotBefore:    resp.NotBefore,
-	}
-	if resp.NotModified {
-		return res, nil
+	// The client's errors already name the URL, redacted.
+	resp, res, err := s.client.Fetch(ctx, s.url, req)
+	if err != nil || res.NotModified {
+		return res, err
 	}
 	page, err := resp.UTF8()
 	if err != nil {

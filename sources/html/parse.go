@@ -73,23 +73,25 @@ func Parse(page []byte, pageURL string, sel config.Select, loc *time.Location, n
 
 func (s *selectors) parse(page []byte, pageURL string, loc *time.Location, now time.Time) ([]sources.Item, []string, error) {
 	u, err := url.Parse(pageURL)
-	if err != nil || !isWeb(u) {
-		return nil, nil, fmt.Errorf("page URL %q: not an absolute http(s) URL", pageURL)
+	if err != nil || !sources.IsWebURL(u) {
+		return nil, nil, fmt.Errorf("page URL %q: not an absolute http(s) URL", sources.Redact(pageURL))
 	}
+	// Messages may reach the public status page: no secrets from the URL.
+	where := sources.Redact(pageURL)
 	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(page))
 	if err != nil {
-		return nil, nil, fmt.Errorf("parse %s: %w", pageURL, err)
+		return nil, nil, fmt.Errorf("parse %s: %w", where, err)
 	}
 	els := doc.FindMatcher(s.item.sel)
 	if els.Length() == 0 {
-		return nil, nil, fmt.Errorf("select.item %q matched nothing on %s", s.item.expr, pageURL)
+		return nil, nil, fmt.Errorf("select.item %q matched nothing on %s", s.item.expr, where)
 	}
 	p := &pageParse{sel: s, base: BaseURL(doc, u), loc: loc, now: now, seen: map[string]bool{}, found: map[*field]bool{}}
 	els.Each(func(i int, el *goquery.Selection) { p.item(i, el) })
 	for _, f := range []*field{s.title, s.link} {
 		if f != nil && !p.found[f] {
 			return nil, nil, fmt.Errorf("select.%s %q matched nothing in any of the %d items on %s",
-				f.name, f.expr, els.Length(), pageURL)
+				f.name, f.expr, els.Length(), where)
 		}
 	}
 	return p.items, p.warnings(), nil
@@ -166,7 +168,7 @@ func label(i int, it sources.Item) string {
 	if it.Title != "" {
 		return fmt.Sprintf("item %d (%q)", i+1, it.Title)
 	}
-	return fmt.Sprintf("item %d (%s)", i+1, it.Link)
+	return fmt.Sprintf("item %d (%s)", i+1, sources.Redact(it.Link))
 }
 
 // titleID is the ID of an item without a link: stable as long as its title is.
@@ -184,7 +186,7 @@ func (p *pageParse) link(el *goquery.Selection) string {
 	} else if a := el.Filter("a[href]").AddSelection(el.Find("a[href]")).First(); a.Length() > 0 {
 		raw, _ = a.Attr("href")
 	}
-	return Resolve(p.base, raw)
+	return sources.ResolveURL(p.base, raw)
 }
 
 // date parses the item's date. A <time datetime> element is read by its
@@ -258,12 +260,12 @@ func (p *pageParse) image(el *goquery.Selection) string {
 		return ""
 	}
 	if f.attr != "" {
-		return Resolve(p.base, p.text(f, el))
+		return sources.ResolveURL(p.base, p.text(f, el))
 	}
 	img, ok := f.find(el)
 	if !ok {
 		return ""
 	}
 	src, _ := img.Attr("src")
-	return Resolve(p.base, src)
+	return sources.ResolveURL(p.base, src)
 }

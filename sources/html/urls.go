@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/PuerkitoBio/goquery"
+
+	"github.com/tributaryfeeds/tributary/sources"
 )
 
 // BaseURL returns the URL that relative links in doc resolve against: the
@@ -15,28 +17,10 @@ func BaseURL(doc *goquery.Document, pageURL *url.URL) *url.URL {
 		return pageURL
 	}
 	u, err := pageURL.Parse(strings.TrimSpace(href))
-	if err != nil || !isWeb(u) {
+	if err != nil || !sources.IsWebURL(u) {
 		return pageURL
 	}
 	return u
-}
-
-// Resolve makes ref absolute against base. It returns "" for references
-// that are empty, unparsable or not http(s) (javascript:, mailto:, data:).
-func Resolve(base *url.URL, ref string) string {
-	ref = strings.TrimSpace(ref)
-	if ref == "" {
-		return ""
-	}
-	u, err := base.Parse(ref)
-	if err != nil || !isWeb(u) {
-		return ""
-	}
-	return u.String()
-}
-
-func isWeb(u *url.URL) bool {
-	return (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
 
 // urlAttrs are the attributes holding one URL that Absolutize rewrites.
@@ -45,7 +29,8 @@ var urlAttrs = [...]string{"href", "src", "poster", "cite"}
 // Absolutize rewrites the URL attributes (href, src, poster, cite, srcset)
 // of sel's elements and their descendants to absolute URLs against base.
 // References that cannot be made absolute http(s) URLs are left as they are
-// for the sanitizer to judge, except fragments, which stay page-local.
+// for the sanitizer to judge, except fragments, which stay page-local, and
+// srcset candidates, which are dropped (the sanitizer would drop them too).
 func Absolutize(sel *goquery.Selection, base *url.URL) {
 	all := sel.Find("[href], [src], [poster], [cite], [srcset]").AddSelection(sel)
 	all.Each(func(_ int, el *goquery.Selection) {
@@ -54,28 +39,16 @@ func Absolutize(sel *goquery.Selection, base *url.URL) {
 			if !ok || strings.HasPrefix(strings.TrimSpace(v), "#") {
 				continue
 			}
-			if abs := Resolve(base, v); abs != "" {
+			if abs := sources.ResolveURL(base, v); abs != "" {
 				el.SetAttr(name, abs)
 			}
 		}
 		if v, ok := el.Attr("srcset"); ok {
-			el.SetAttr("srcset", absSrcset(base, v))
+			if abs := sources.ResolveSrcset(base, v); abs != "" {
+				el.SetAttr("srcset", abs)
+			} else {
+				el.RemoveAttr("srcset")
+			}
 		}
 	})
-}
-
-// absSrcset resolves each candidate of a srcset ("a.jpg 1x, b.jpg 2x").
-func absSrcset(base *url.URL, v string) string {
-	parts := strings.Split(v, ",")
-	for i, p := range parts {
-		fields := strings.Fields(p)
-		if len(fields) == 0 {
-			continue
-		}
-		if abs := Resolve(base, fields[0]); abs != "" {
-			fields[0] = abs
-		}
-		parts[i] = strings.Join(fields, " ")
-	}
-	return strings.Join(parts, ", ")
 }
