@@ -108,7 +108,8 @@ type Duration time.Duration
 type Size int64
 
 // SameClient reports whether f and o make the same HTTP client (timeout,
-// user agent, body cap); when they differ, sources must be rebuilt.
+// user agent, body cap, per-host request limit); when they differ, sources
+// must be rebuilt.
 func (f Fetch) SameClient(o Fetch) bool {
-	return f.Timeout == o.Timeout && f.UserAgent == o.UserAgent && f.MaxBody == o.MaxBody
+	return f.Timeout == o.Timeout && f.UserAgent == o.UserAgent && f.MaxBody == o.MaxBody && f.PerHost == o.PerHost
 }

@@ -100,6 +100,7 @@ type staticHeaders struct {
 	contentTypeHTML  []string
 	contentTypeJSON  []string
 	cacheControlNone []string
+	connectionClose  []string
 }
 
 func newStaticHeaders() staticHeaders {
@@ -115,5 +116,6 @@ func newStaticHeaders() staticHeaders {
 		contentTypeHTML:  []string{"text/html; charset=utf-8"},
 		contentTypeJSON:  []string{"application/json; charset=utf-8"},
 		cacheControlNone: []string{"no-store"},
+		connectionClose:  []string{"close"},
 	}
 }

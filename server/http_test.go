@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -55,8 +56,36 @@ func TestOverNetwork(t *testing.T) {
 func TestNewHTTPServer(t *testing.T) {
 	h := http.NotFoundHandler()
 	s := NewHTTPServer("127.0.0.1:0", h)
-	if s.Addr != "127.0.0.1:0" || s.ReadHeaderTimeout != 5*time.Second || s.ReadTimeout != 30*time.Second ||
+	if s.Addr != "127.0.0.1:0" || s.ReadHeaderTimeout != 5*time.Second || s.ReadTimeout != 0 ||
 		s.WriteTimeout != 60*time.Second || s.IdleTimeout != 120*time.Second || s.MaxHeaderBytes != 64<<10 {
 		t.Fatalf("unexpected server settings: %+v", s)
+	}
+}
+
+// TestBodyClosesConnection: no route reads a request body, and the server
+// sets no ReadTimeout, so a request with one must not leave net/http
+// draining it on a kept-alive connection.
+func TestBodyClosesConnection(t *testing.T) {
+	srv := httptest.NewServer(New(Options{Feeds: newFakeFeeds(t)}))
+	defer srv.Close()
+	for _, tc := range []struct {
+		body      io.Reader
+		wantClose bool
+	}{
+		{nil, false},
+		{strings.NewReader("x=1"), true},
+	} {
+		req, err := http.NewRequest(http.MethodPost, srv.URL+"/healthz", tc.body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.Close != tc.wantClose {
+			t.Errorf("body %v: response closes connection = %v, want %v", tc.body != nil, resp.Close, tc.wantClose)
+		}
 	}
 }

@@ -48,6 +48,9 @@ type ClientOptions struct {
 	Transport http.RoundTripper
 	// Now returns the current time. Nil: time.Now.
 	Now func() time.Time
+	// PerHost bounds the requests in flight to one host, across all
+	// sources sharing the client. Zero: no limit.
+	PerHost int
 }
 
 // Client is a polite HTTP client shared by the sources: conditional GET,
@@ -59,6 +62,7 @@ type Client struct {
 	userAgent string
 	maxBody   int64
 	now       func() time.Time
+	hosts     hostSlots
 }
 
 // NewClient returns a Client configured by opts.
@@ -68,6 +72,7 @@ func NewClient(opts ClientOptions) *Client {
 		userAgent: opts.UserAgent,
 		maxBody:   opts.MaxBody,
 		now:       opts.Now,
+		hosts:     hostSlots{limit: opts.PerHost},
 	}
 	if c.timeout <= 0 {
 		c.timeout = DefaultTimeout
@@ -185,6 +190,11 @@ func (c *Client) Get(ctx context.Context, url string, req Request) (*Response, e
 		return nil, fmt.Errorf("fetch %s: unsupported scheme %q", Redact(url), s)
 	}
 	c.setHeaders(hreq.Header, req)
+	release, err := c.hosts.acquire(ctx, hreq.URL.Host)
+	if err != nil {
+		return nil, fmt.Errorf("fetch %s: waiting for a slot for %s: %w", Redact(url), hreq.URL.Host, err)
+	}
+	defer release()
 	resp, err := c.hc.Do(hreq)
 	if err != nil {
 		return nil, fmt.Errorf("fetch %s: %w", Redact(url), stripURLError(err))

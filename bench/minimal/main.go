@@ -34,7 +34,7 @@ func (h headerFlags) Set(v string) error {
 func main() {
 	addr := flag.String("addr", "127.0.0.1:0", "listen address")
 	file := flag.String("file", "", "file whose bytes to serve")
-	timeouts := flag.Bool("timeouts", false, "use tributary's http.Server timeouts (read, write, idle) instead of only ReadHeaderTimeout")
+	timeouts := flag.Bool("timeouts", false, "use tributary's http.Server timeouts (write and idle, besides ReadHeaderTimeout)")
 	headers := headerFlags{}
 	flag.Var(headers, "header", "response header `Name: value` (repeatable); ETag is required")
 	flag.Parse()
@@ -76,7 +76,7 @@ func main() {
 	if *timeouts {
 		// The same values as server.NewHTTPServer: each costs a deadline
 		// per request, which is server configuration, not handler work.
-		srv.ReadTimeout, srv.WriteTimeout, srv.IdleTimeout = 30*time.Second, 60*time.Second, 120*time.Second
+		srv.WriteTimeout, srv.IdleTimeout = 60*time.Second, 120*time.Second
 		srv.MaxHeaderBytes = 64 << 10
 	}
 	log.Fatal(srv.ListenAndServe())

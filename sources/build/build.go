@@ -23,6 +23,7 @@ func Client(cfg *config.Config) *sources.Client {
 		Timeout:   time.Duration(cfg.Fetch.Timeout),
 		UserAgent: cfg.Fetch.UserAgent,
 		MaxBody:   int64(cfg.Fetch.MaxBody),
+		PerHost:   cfg.Fetch.PerHost,
 	})
 }
 
