@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"runtime/pprof"
 	"sync"
 	"syscall"
@@ -47,6 +48,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	tuneGC(os.Getenv)
 	if *cpuProfile != "" {
 		stop, err := startCPUProfile(*cpuProfile)
 		if err != nil {
@@ -67,6 +69,27 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	m.AutoReload(ctx, hup, watchDebounce)
 	logger.Info("shutting down")
 	return m.Close()
+}
+
+// GC settings for the daemon, unless GOGC or GOMEMLIMIT say otherwise.
+// tributary's live heap is small next to the roots every collection scans
+// (the globals of the SQLite, HTML and feed libraries it links), so at the
+// default GOGC=100 the collector runs often for little: at 100,000 requests
+// a second it cost the serving path about 6%. GOGC=400 collects a quarter as
+// often; the soft memory limit makes the collector work harder instead
+// when the heap nears it (during a large ingest), keeping memory bounded.
+const (
+	gcPercent   = 400
+	memoryLimit = 160 << 20
+)
+
+func tuneGC(getenv func(string) string) {
+	if getenv("GOGC") == "" {
+		debug.SetGCPercent(gcPercent)
+	}
+	if getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
+	}
 }
 
 // startCPUProfile profiles until the returned function is called.
