@@ -90,15 +90,10 @@ func (b *batch) add(orig *sources.Item) error {
 // Upsert stores one source's items in one statement, so in one transaction.
 func (db *DB) Upsert(ctx context.Context, source string, items []sources.Item, now time.Time) (store.UpsertStats, error) {
 	var stats store.UpsertStats
-	if source == "" {
-		return stats, errors.New("upsert: empty source name")
+	items, err := codec.Batch(source, items)
+	if err != nil {
+		return stats, err
 	}
-	for i := range items {
-		if items[i].ID == "" {
-			return stats, fmt.Errorf("upsert %s: item %d (%q) has no ID", source, i, items[i].Title)
-		}
-	}
-	items = codec.Dedupe(items)
 	if len(items) == 0 {
 		return stats, nil
 	}

@@ -38,15 +38,10 @@ ON CONFLICT (source, id) DO UPDATE SET
 // hashes match are not written at all.
 func (db *DB) Upsert(ctx context.Context, source string, items []sources.Item, now time.Time) (store.UpsertStats, error) {
 	var stats store.UpsertStats
-	if source == "" {
-		return stats, errors.New("upsert: empty source name")
+	items, err := codec.Batch(source, items)
+	if err != nil {
+		return stats, err
 	}
-	for i := range items {
-		if items[i].ID == "" {
-			return stats, fmt.Errorf("upsert %s: item %d (%q) has no ID", source, i, items[i].Title)
-		}
-	}
-	items = codec.Dedupe(items)
 	if len(items) == 0 {
 		return stats, nil
 	}

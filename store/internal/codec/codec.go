@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -106,6 +107,20 @@ func DecodeList[T any](s string) ([]T, error) {
 func SplitKey(key string) (source, id string) {
 	source, id, _ = strings.Cut(key, "\x00")
 	return source, id
+}
+
+// Batch checks an Upsert's arguments and returns its items with one entry
+// per ID (see Dedupe): both stores accept and reject the same batches.
+func Batch(source string, items []sources.Item) ([]sources.Item, error) {
+	if source == "" {
+		return nil, errors.New("upsert: empty source name")
+	}
+	for i := range items {
+		if items[i].ID == "" {
+			return nil, fmt.Errorf("upsert %s: item %d (%q) has no ID", source, i, items[i].Title)
+		}
+	}
+	return Dedupe(items), nil
 }
 
 // Dedupe returns items with one entry per ID, the last one given, at the
