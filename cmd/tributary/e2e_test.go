@@ -97,32 +97,15 @@ const e2eToken = "e2e-admin-token-0123456789"
 
 func writeConfig(t *testing.T, dir, upstreamURL string) string {
 	t.Helper()
-	cfg := fmt.Sprintf(`server:
-  listen: "127.0.0.1:0"
-  base_url: "http://feeds.test"
-  admin_token: %q
-storage:
-  driver: sqlite
-  dsn: %s
-fetch:
-  schedule: "@every 1h"
-  timeout: 5s
-  run_on_start: true
-sources:
-  - {name: wire,  url: %[3]s/rss2.xml, tags: [all]}
-  - {name: rdf,   url: %[3]s/rss1.xml, tags: [all]}
-  - {name: atom,  url: %[3]s/atom.xml, tags: [all]}
-  - {name: json,  url: %[3]s/feed.json, tags: [all]}
-  - {name: latin, url: %[3]s/latin1.xml, tags: [all]}
-feeds:
-  - slug: all
-    title: "Everything"
-    sources: ["tag:all"]
-`, e2eToken, filepath.Join(dir, "tributary.db"), upstreamURL)
+	srcs := strings.ReplaceAll(`  - {name: wire,  url: UP/rss2.xml, tags: [all]}
+  - {name: rdf,   url: UP/rss1.xml, tags: [all]}
+  - {name: atom,  url: UP/atom.xml, tags: [all]}
+  - {name: json,  url: UP/feed.json, tags: [all]}
+  - {name: latin, url: UP/latin1.xml, tags: [all]}
+`, "UP", upstreamURL)
+	feeds := "  - {slug: all, title: Everything, sources: [\"tag:all\"]}\n"
 	path := filepath.Join(dir, "config.yaml")
-	if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeFile(t, path, daemonConfig(dir, e2eToken, srcs, feeds))
 	return path
 }
 
