@@ -1,0 +1,203 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/tributaryfeeds/tributary/config"
+	"github.com/tributaryfeeds/tributary/feeds"
+	"github.com/tributaryfeeds/tributary/metrics"
+	"github.com/tributaryfeeds/tributary/scheduler"
+	"github.com/tributaryfeeds/tributary/server"
+	"github.com/tributaryfeeds/tributary/sources"
+	"github.com/tributaryfeeds/tributary/sources/build"
+	"github.com/tributaryfeeds/tributary/store"
+	"github.com/tributaryfeeds/tributary/store/postgres"
+	"github.com/tributaryfeeds/tributary/store/sqlite"
+)
+
+// Main is the running daemon: the store, the publisher, the scheduler and
+// the HTTP server, wired together. End-to-end tests start it on a temporary
+// directory and port 0.
+type Main struct {
+	ConfigPath string
+	Logger     *slog.Logger
+	// Addr overrides server.listen when set (tests use "127.0.0.1:0").
+	Addr string
+	// ShutdownGrace bounds how long Close waits for fetches and requests
+	// in flight; 0 means DefaultShutdownGrace.
+	ShutdownGrace time.Duration
+
+	cfgMu sync.Mutex
+	cfg   *config.Config
+
+	metrics   *metrics.Metrics
+	store     store.Store
+	publisher *feeds.Publisher
+	scheduler *scheduler.Scheduler
+	server    *server.Server
+	http      *http.Server
+	listener  net.Listener
+	client    *sources.Client
+
+	cancel context.CancelFunc
+	done   sync.WaitGroup
+}
+
+// Open loads the configuration, opens the store, renders every feed from
+// what is stored, starts listening and starts the scheduler. It returns once
+// the daemon serves.
+func (m *Main) Open(ctx context.Context) error {
+	if m.Logger == nil {
+		m.Logger = slog.New(slog.DiscardHandler)
+	}
+	cfg, err := config.Load(m.ConfigPath)
+	if err != nil {
+		return err
+	}
+	m.cfg = cfg
+	m.metrics = metrics.New(version)
+	if m.store, err = openStore(ctx, cfg.Storage); err != nil {
+		return err
+	}
+	m.client = build.Client(cfg)
+	runCtx, cancel := context.WithCancel(context.Background())
+	m.cancel = cancel
+
+	m.publisher = feeds.NewPublisher(feeds.Options{
+		Store: m.store, Config: cfg, Metrics: m.metrics, Logger: m.Logger,
+	})
+	m.scheduler = scheduler.New(scheduler.Options{
+		Store:    m.store,
+		Build:    m.buildSource,
+		OnChange: m.publisher.SourceChanged,
+		Metrics:  m.metrics,
+		Logger:   m.Logger,
+		Owner:    replicaID(),
+	})
+	m.server = server.New(server.Options{
+		Feeds:      m.publisher,
+		Sources:    m.scheduler,
+		Metrics:    m.metrics,
+		BaseURL:    cfg.Server.BaseURL,
+		AdminToken: cfg.Server.AdminToken,
+		Logger:     m.Logger,
+		Version:    version,
+	})
+	addr := cfg.Server.Listen
+	if m.Addr != "" {
+		addr = m.Addr
+	}
+	if m.listener, err = net.Listen("tcp", addr); err != nil {
+		m.closeStore()
+		return fmt.Errorf("listen %s: %w", addr, err)
+	}
+	m.http = server.NewHTTPServer(addr, m.server)
+	m.goRun(func() {
+		if err := m.http.Serve(m.listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			m.Logger.Error("http server stopped", "err", err)
+		}
+	})
+	m.Logger.Info("listening", "addr", m.listener.Addr().String(), "base_url", cfg.Server.BaseURL)
+
+	// Serve what is stored before the first fetch: a restart must not
+	// publish empty feeds while upstreams are slow or gone.
+	if err := m.publisher.RenderAll(ctx); err != nil {
+		m.Close()
+		return fmt.Errorf("render feeds: %w", err)
+	}
+	m.goRun(func() { m.publisher.Run(runCtx) })
+	if w, ok := m.store.(store.Watcher); ok {
+		// Replicas sharing the store re-render when another one ingests.
+		m.goRun(func() {
+			if err := w.Watch(runCtx, m.publisher.SourceChanged); err != nil {
+				m.Logger.Error("watching the store for changes stopped", "err", err)
+			}
+		})
+	}
+	if err := m.scheduler.Start(runCtx, cfg); err != nil {
+		m.Close()
+		return fmt.Errorf("start scheduler: %w", err)
+	}
+	return nil
+}
+
+func (m *Main) goRun(f func()) {
+	m.done.Add(1)
+	go func() {
+		defer m.done.Done()
+		f()
+	}()
+}
+
+// URL is the address the daemon listens on, as an http:// URL.
+func (m *Main) URL() string { return "http://" + m.listener.Addr().String() }
+
+func (m *Main) buildSource(src config.Source) (sources.Source, error) {
+	return build.Source(src, m.client, m.Logger)
+}
+
+// Close stops scheduling, lets in-flight fetches and requests finish within
+// a grace period, then closes the store. It is safe to call once.
+func (m *Main) Close() error {
+	grace := m.ShutdownGrace
+	if grace <= 0 {
+		grace = DefaultShutdownGrace
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	var errs []error
+	if m.scheduler != nil {
+		errs = append(errs, m.scheduler.Stop(ctx))
+	}
+	if m.http != nil {
+		errs = append(errs, m.http.Shutdown(ctx))
+	}
+	if m.cancel != nil {
+		m.cancel()
+	}
+	m.done.Wait()
+	errs = append(errs, m.closeStore())
+	return errors.Join(errs...)
+}
+
+func (m *Main) closeStore() error {
+	if m.store == nil {
+		return nil
+	}
+	err := m.store.Close()
+	m.store = nil
+	return err
+}
+
+func openStore(ctx context.Context, s config.Storage) (store.Store, error) {
+	switch s.Driver {
+	case "postgres":
+		db, err := postgres.Open(ctx, s.DSN)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres store: %w", err)
+		}
+		return db, nil
+	default:
+		db, err := sqlite.Open(ctx, s.DSN)
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite store %s: %w", s.DSN, err)
+		}
+		return db, nil
+	}
+}
+
+// replicaID names this daemon for store leases shared by replicas. The
+// random part keeps two daemons in one process (tests) apart.
+func replicaID() string {
+	host, _ := os.Hostname()
+	return fmt.Sprintf("%s-%d-%s", host, os.Getpid(), rand.Text()[:8])
+}
