@@ -24,6 +24,10 @@ import (
 	"github.com/tributaryfeeds/tributary/store/sqlite"
 )
 
+// DefaultShutdownGrace is how long in-flight fetches and HTTP requests may
+// finish after SIGTERM before they are cancelled.
+const DefaultShutdownGrace = 10 * time.Second
+
 // Main is the running daemon: the store, the publisher, the scheduler and
 // the HTTP server, wired together. End-to-end tests start it on a temporary
 // directory and port 0.

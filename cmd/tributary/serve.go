@@ -9,12 +9,7 @@ import (
 	"runtime/debug"
 	"runtime/pprof"
 	"syscall"
-	"time"
 )
-
-// DefaultShutdownGrace is how long in-flight fetches and HTTP requests may
-// finish after SIGTERM before they are cancelled.
-const DefaultShutdownGrace = 10 * time.Second
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("serve", stderr)
