@@ -11,22 +11,25 @@ import (
 var epoch = time.Unix(0, 0).UTC()
 
 // feedDate is when a feed's items last changed, as far as their dates tell:
-// the latest of every item's date, update and first sight by the store.
-// First sight matters because a late item dated before the newest one still
-// changes the feed, and a reader polling with If-Modified-Since must see it.
-// The rule depends on the items alone, so an unchanged feed keeps its date
-// (and bytes, and ETag) across restarts.
+// the latest of every item's date, update, first sight by the store and last
+// stored change. First sight matters because a late item dated before the
+// newest one still changes the feed, and the last change because upstreams
+// edit items without touching their dates: a reader polling with
+// If-Modified-Since must see both. The rule depends on the items alone (the
+// store keeps both times), so an unchanged feed keeps its date (and bytes,
+// and ETag) across restarts.
 //
 // Dates after now are skipped rather than clamped to now: clamping would
 // date the feed anew on every render while a future item is in it. Such an
-// item still counts through its first sight, which is never in the future.
-// Only when every date is ahead of now is the feed dated now.
+// item still counts through its first sight and last change, which the store
+// dates by its own clock. Only when every date is ahead of now is the feed
+// dated now.
 func feedDate(items []sources.Item, now time.Time) time.Time {
 	var latest time.Time
 	ahead := false
 	for i := range items {
 		it := &items[i]
-		for _, d := range [...]time.Time{it.Date(), it.Updated, it.FirstSeen} {
+		for _, d := range [...]time.Time{it.Date(), it.Updated, it.FirstSeen, it.Changed} {
 			switch {
 			case d.After(now):
 				ahead = true

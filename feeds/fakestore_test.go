@@ -36,6 +36,15 @@ func (s *fakeStore) add(items ...sources.Item) {
 	})
 }
 
+// put replaces the stored item with the same source and id, as an Upsert
+// that changed it would, or adds it.
+func (s *fakeStore) put(it sources.Item) {
+	s.mu.Lock()
+	s.items = slices.DeleteFunc(s.items, func(old sources.Item) bool { return itemKey(&old) == itemKey(&it) })
+	s.mu.Unlock()
+	s.add(it)
+}
+
 func (s *fakeStore) Items(_ context.Context, q store.Query) ([]sources.Item, error) {
 	s.queries.Add(1)
 	s.mu.Lock()

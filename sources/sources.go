@@ -31,6 +31,9 @@ type Item struct {
 	Enclosures []Enclosure
 	// FirstSeen is when the store first saw the item. Sources leave it zero.
 	FirstSeen time.Time
+	// Changed is when the store last stored a change to the item (its
+	// first-seen time at first). Sources leave it zero.
+	Changed time.Time
 }
 
 // Date is the item's date for ordering and output: its published date, else

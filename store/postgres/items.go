@@ -15,7 +15,7 @@ import (
 )
 
 const itemColumns = `source, id, link, title, summary, content, authors::text, categories::text,
-	enclosures::text, image, published, updated, first_seen`
+	enclosures::text, image, published, updated, first_seen, changed`
 
 // itemsQuery builds the window query, in the order of the
 // (sort_date DESC, source, id) index.
@@ -71,14 +71,16 @@ func scanItem(row pgx.CollectableRow) (sources.Item, error) {
 	var (
 		it                              sources.Item
 		authors, categories, enclosures pgtype.Text
-		published, updated, firstSeen   pgtype.Timestamptz
+		published, updated              pgtype.Timestamptz
+		firstSeen, changed              pgtype.Timestamptz
 	)
 	err := row.Scan(&it.Source, &it.ID, &it.Link, &it.Title, &it.Summary, &it.Content,
-		&authors, &categories, &enclosures, &it.Image, &published, &updated, &firstSeen)
+		&authors, &categories, &enclosures, &it.Image, &published, &updated, &firstSeen, &changed)
 	if err != nil {
 		return it, err
 	}
-	it.Published, it.Updated, it.FirstSeen = fromTimestamptz(published), fromTimestamptz(updated), fromTimestamptz(firstSeen)
+	it.Published, it.Updated = fromTimestamptz(published), fromTimestamptz(updated)
+	it.FirstSeen, it.Changed = fromTimestamptz(firstSeen), fromTimestamptz(changed)
 	var errA, errC, errE error
 	it.Authors, errA = codec.DecodeList[sources.Author](authors.String)
 	it.Categories, errC = codec.DecodeList[string](categories.String)

@@ -15,14 +15,15 @@ import (
 )
 
 // upsertSQL writes a whole batch in one statement. The WHERE clause skips
-// unchanged items (an empty content is no change: it keeps the stored one);
+// unchanged items (an empty content is no change: it keeps the stored one),
+// so every row written is a real change and may set changed to now.
 // RETURNING yields one row per item written, and xmax = 0 tells an insert
 // from an update even when replicas write the same items at once.
 const upsertSQL = `
 INSERT INTO items (source, id, link, title, summary, content, authors, categories,
-	enclosures, image, published, updated, first_seen, sort_date, hash, content_hash)
+	enclosures, image, published, updated, first_seen, changed, sort_date, hash, content_hash)
 SELECT $1, u.id, u.link, u.title, u.summary, u.content, u.authors::jsonb, u.categories::jsonb,
-	u.enclosures::jsonb, u.image, u.published, u.updated, $2, coalesce(u.published, u.updated, $2), u.hash, u.content_hash
+	u.enclosures::jsonb, u.image, u.published, u.updated, $2, $2, coalesce(u.published, u.updated, $2), u.hash, u.content_hash
 FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
 	$10::text[], $11::text[], $12::timestamptz[], $13::timestamptz[], $14::bytea[], $15::bytea[])
 	AS u(id, link, title, summary, content, authors, categories, enclosures, image, published, updated, hash, content_hash)
@@ -39,7 +40,8 @@ ON CONFLICT (source, id) DO UPDATE SET
 	updated = excluded.updated,
 	sort_date = coalesce(excluded.published, excluded.updated, items.first_seen),
 	hash = excluded.hash,
-	content_hash = CASE WHEN excluded.content = '' THEN items.content_hash ELSE excluded.content_hash END
+	content_hash = CASE WHEN excluded.content = '' THEN items.content_hash ELSE excluded.content_hash END,
+	changed = excluded.changed
 WHERE items.hash <> excluded.hash
 	OR (excluded.content <> '' AND items.content_hash <> excluded.content_hash)
 RETURNING xmax = 0`

@@ -13,7 +13,7 @@ import (
 )
 
 const itemColumns = `source, id, link, title, summary, content, authors, categories,
-	enclosures, image, published, updated, first_seen`
+	enclosures, image, published, updated, first_seen, changed`
 
 // itemsQuery builds the window query. The inner select finds the window's
 // keys from the (source, sort_date, id) index alone, which holds every column
@@ -90,15 +90,16 @@ func scanItem(rows *sql.Rows) (sources.Item, error) {
 		it                              sources.Item
 		authors, categories, enclosures string
 		published, updated              sql.NullInt64
-		firstSeen                       int64
+		firstSeen, changed              int64
 	)
 	err := rows.Scan(&it.Source, &it.ID, &it.Link, &it.Title, &it.Summary, &it.Content,
-		&authors, &categories, &enclosures, &it.Image, &published, &updated, &firstSeen)
+		&authors, &categories, &enclosures, &it.Image, &published, &updated, &firstSeen, &changed)
 	if err != nil {
 		return it, err
 	}
 	it.Published, it.Updated = fromMillis(published), fromMillis(updated)
 	it.FirstSeen = fromMillis(sql.NullInt64{Int64: firstSeen, Valid: true})
+	it.Changed = fromMillis(sql.NullInt64{Int64: changed, Valid: true})
 	var errA, errC, errE error
 	it.Authors, errA = codec.DecodeList[sources.Author](authors)
 	it.Categories, errC = codec.DecodeList[string](categories)

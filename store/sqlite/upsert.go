@@ -14,11 +14,13 @@ import (
 )
 
 // upsertSQL inserts an item or updates the stored one. first_seen is never
-// updated, and an empty content keeps the stored content.
+// updated, and an empty content keeps the stored content. changed moves only
+// when the row does: upsertTx writes no unchanged item, but the CASE keeps
+// the rule true of the statement itself.
 const upsertSQL = `
 INSERT INTO items (source, id, link, title, summary, content, authors, categories,
-	enclosures, image, published, updated, first_seen, sort_date, hash, content_hash)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	enclosures, image, published, updated, first_seen, changed, sort_date, hash, content_hash)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (source, id) DO UPDATE SET
 	link = excluded.link,
 	title = excluded.title,
@@ -32,7 +34,10 @@ ON CONFLICT (source, id) DO UPDATE SET
 	updated = excluded.updated,
 	sort_date = coalesce(excluded.published, excluded.updated, items.first_seen),
 	hash = excluded.hash,
-	content_hash = CASE WHEN excluded.content = '' THEN items.content_hash ELSE excluded.content_hash END`
+	content_hash = CASE WHEN excluded.content = '' THEN items.content_hash ELSE excluded.content_hash END,
+	changed = CASE WHEN items.hash <> excluded.hash
+		OR (excluded.content <> '' AND items.content_hash <> excluded.content_hash)
+		THEN excluded.changed ELSE items.changed END`
 
 // Upsert stores one source's items in one transaction. Items whose stored
 // hashes match are not written at all.
@@ -110,6 +115,6 @@ func putItem(ctx context.Context, put *sql.Stmt, source string, it *sources.Item
 	seen.FirstSeen = now
 	_, err = put.ExecContext(ctx, source, it.ID, it.Link, it.Title, it.Summary, it.Content,
 		authors, categories, enclosures, it.Image, millis(it.Published), millis(it.Updated),
-		now.UnixMilli(), seen.Date().UnixMilli(), hash, chash)
+		now.UnixMilli(), now.UnixMilli(), seen.Date().UnixMilli(), hash, chash)
 	return err
 }

@@ -117,13 +117,14 @@ func equalItem(tb testing.TB, got, want sources.Item) {
 		{"Published", got.Published, want.Published},
 		{"Updated", got.Updated, want.Updated},
 		{"FirstSeen", got.FirstSeen, want.FirstSeen},
+		{"Changed", got.Changed, want.Changed},
 	} {
 		if !sameTime(tc.got, tc.want) {
 			tb.Errorf("%s/%s %s = %v, want %v (UTC)", want.Source, want.ID, tc.name, tc.got, tc.want)
 		}
 	}
-	got.Published, got.Updated, got.FirstSeen = time.Time{}, time.Time{}, time.Time{}
-	want.Published, want.Updated, want.FirstSeen = time.Time{}, time.Time{}, time.Time{}
+	got.Published, got.Updated, got.FirstSeen, got.Changed = time.Time{}, time.Time{}, time.Time{}, time.Time{}
+	want.Published, want.Updated, want.FirstSeen, want.Changed = time.Time{}, time.Time{}, time.Time{}, time.Time{}
 	if !reflect.DeepEqual(got, want) {
 		tb.Errorf("item mismatch:\n got %+v\nwant %+v", got, want)
 	}

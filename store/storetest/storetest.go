@@ -11,6 +11,8 @@
 //     back in UTC, exact to at least the second.
 //   - An Upsert batch holding one ID twice stores the last; an item without
 //     an ID fails the whole batch.
+//   - Item.Changed is the now of the Upsert that inserted the item or last
+//     changed it; an Upsert that changes nothing stored leaves it alone.
 //   - Concurrent Upserts of the same items count each new item once.
 //   - States is ordered by source.
 package storetest
@@ -41,6 +43,11 @@ func Run(t *testing.T, o Opener) {
 		{"FirstSeenOnce", testFirstSeenOnce},
 		{"UndatedKeepsFirstSeen", testUndatedKeepsFirstSeen},
 		{"EmptyContentKept", testEmptyContentKept},
+		{"ChangedOnInsert", testChangedOnInsert},
+		{"ChangedKeptUnchanged", testChangedKeptUnchanged},
+		{"ChangedMovesOnUpdate", testChangedMovesOnUpdate},
+		{"ChangedKeptOnEmptyContent", testChangedKeptOnEmptyContent},
+		{"ChangedReopen", testChangedReopen},
 		{"RoundTrip", testRoundTrip},
 		{"DuplicateIDs", testDuplicateIDs},
 		{"MissingIDFailsBatch", testMissingIDFailsBatch},

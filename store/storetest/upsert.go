@@ -126,7 +126,9 @@ func testRoundTrip(t *testing.T, o Opener) {
 	local.Updated = t0.Add(time.Hour).In(zone)
 	upsert(t, s, "a", []sources.Item{full, bare, local}, t0)
 
-	full.FirstSeen, bare.FirstSeen, local.FirstSeen = t0, t0, t0
+	for _, it := range []*sources.Item{&full, &bare, &local} {
+		it.FirstSeen, it.Changed = t0, t0
+	}
 	local.Published, local.Updated = local.Published.UTC(), local.Updated.UTC()
 	for _, want := range []sources.Item{full, bare, local} {
 		equalItem(t, one(t, s, "a", want.ID), want)

@@ -19,7 +19,8 @@ import (
 // tell one version of an item from another.
 const hashLen = 16
 
-// MetaHash hashes every stored field of an item except Content and FirstSeen.
+// MetaHash hashes every stored field of an item except Content and the
+// store's own times, FirstSeen and Changed.
 // Content is hashed apart (ContentHash) because an update with empty content
 // keeps the stored content, and must then not count as a change.
 func MetaHash(it *sources.Item) []byte {

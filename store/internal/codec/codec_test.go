@@ -20,10 +20,10 @@ func TestMetaHashSeesEveryField(t *testing.T) {
 	}
 	h := MetaHash(&base)
 	same := base
-	same.Content, same.FirstSeen = "other", time.Now()
+	same.Content, same.FirstSeen, same.Changed = "other", time.Now(), time.Now()
 	same.Published = base.Published.In(time.FixedZone("X", 3600))
 	if !bytes.Equal(MetaHash(&same), h) {
-		t.Error("content, first seen or time zone changed the meta hash")
+		t.Error("content, first seen, changed or time zone changed the meta hash")
 	}
 	changes := map[string]func(*sources.Item){
 		"link":          func(it *sources.Item) { it.Link = "L" },

@@ -1,0 +1,55 @@
+package postgres_test
+
+import (
+	"context"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/tributaryfeeds/tributary/store"
+	"github.com/tributaryfeeds/tributary/store/postgres"
+)
+
+// TestMigrateChangedBackfill opens a schema written before the changed
+// column existed: its items count as changed when first seen.
+func TestMigrateChangedBackfill(t *testing.T) {
+	loc := opener{}.Location(t)
+	ctx := context.Background()
+	initSQL, err := os.ReadFile("migrations/0001_init.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := pgx.Connect(ctx, loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := time.Date(2023, 5, 1, 8, 30, 0, 0, time.UTC)
+	for _, q := range []string{
+		string(initSQL),
+		`CREATE TABLE schema_migrations (name text PRIMARY KEY)`,
+		`INSERT INTO schema_migrations (name) VALUES ('migrations/0001_init.sql')`,
+		`INSERT INTO items (source, id, first_seen, sort_date, hash, content_hash)
+			VALUES ('a', 'x', '2023-05-01T08:30:00Z', '2023-05-01T08:30:00Z', '\x00', '\x00')`,
+	} {
+		if _, err := conn.Exec(ctx, q); err != nil {
+			conn.Close(ctx)
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	conn.Close(ctx)
+
+	db, err := postgres.Open(ctx, loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	items, err := db.Items(ctx, store.Query{Sources: []string{"a"}})
+	if err != nil || len(items) != 1 {
+		t.Fatalf("Items = %d items, %v; want 1", len(items), err)
+	}
+	if got := items[0]; !got.Changed.Equal(seen) || !got.FirstSeen.Equal(seen) {
+		t.Errorf("after migration: Changed = %v, FirstSeen = %v, want both %v", got.Changed, got.FirstSeen, seen)
+	}
+}
