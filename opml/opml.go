@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 
 	"golang.org/x/net/html/charset"
 )
@@ -18,6 +20,9 @@ type Outline struct {
 	XMLURL  string
 	HTMLURL string
 	Type    string
+	// Folders holds the titles of the folder outlines that enclose an
+	// imported subscription, outermost first. Export ignores it.
+	Folders []string
 }
 
 type document struct {
@@ -64,9 +69,38 @@ func Export(w io.Writer, title string, feeds []Outline) error {
 	return nil
 }
 
+// FeedsTitle is the title of the OPML document listing tributary's
+// published feeds, at /opml and from "tributary opml export".
+const FeedsTitle = "tributary feeds"
+
+// Feed is a published feed as ExportFeeds lists it.
+type Feed struct {
+	Slug, Title string
+}
+
+// FeedOutline returns the outline of the published feed slug: its Atom
+// URL under baseURL, and baseURL's index page as its web page.
+func FeedOutline(baseURL, slug, title string) Outline {
+	base := strings.TrimRight(baseURL, "/")
+	return Outline{Title: title, XMLURL: base + "/feeds/" + slug + ".atom", HTMLURL: base + "/", Type: "rss"}
+}
+
+// ExportFeeds writes the OPML document of tributary's published feeds
+// (FeedsTitle, one FeedOutline each). The server and the command line
+// both use it, so the two can never differ.
+func ExportFeeds(w io.Writer, baseURL string, feeds []Feed) error {
+	outs := make([]Outline, len(feeds))
+	for i, f := range feeds {
+		outs[i] = FeedOutline(baseURL, f.Slug, f.Title)
+	}
+	return Export(w, FeedsTitle, outs)
+}
+
 // Import reads an OPML document and returns its subscriptions in document
-// order. Nested outlines (folders) are flattened; outlines without an
-// xmlUrl are skipped. A title falls back to the outline's text.
+// order, as written: URLs are not checked (SourcesYAML does that). Nested
+// outlines are flattened, each remembering its enclosing folders; outlines
+// without an xmlUrl are folders or skipped. A title falls back to the
+// outline's text.
 func Import(r io.Reader) ([]Outline, error) {
 	dec := xml.NewDecoder(r)
 	// OPML files exported by older readers are often ISO-8859-1 or Windows-1252.
@@ -79,19 +113,25 @@ func Import(r io.Reader) ([]Outline, error) {
 		return nil, fmt.Errorf("opml: parse: %w", err)
 	}
 	var out []Outline
-	flatten(doc.Body, &out)
+	flatten(doc.Body, nil, &out)
 	return out, nil
 }
 
-func flatten(in []outline, out *[]Outline) {
+func flatten(in []outline, folders []string, out *[]Outline) {
 	for _, o := range in {
-		if o.XMLURL != "" {
-			title := o.Title
-			if title == "" {
-				title = o.Text
-			}
-			*out = append(*out, Outline{Title: title, XMLURL: o.XMLURL, HTMLURL: o.HTMLURL, Type: o.Type})
+		title := o.Title
+		if title == "" {
+			title = o.Text
 		}
-		flatten(o.Children, out)
+		inner := folders
+		if o.XMLURL != "" {
+			*out = append(*out, Outline{
+				Title: title, XMLURL: o.XMLURL, HTMLURL: o.HTMLURL, Type: o.Type,
+				Folders: slices.Clip(folders),
+			})
+		} else if strings.TrimSpace(title) != "" {
+			inner = append(slices.Clip(folders), title)
+		}
+		flatten(o.Children, inner, out)
 	}
 }

@@ -3,11 +3,17 @@ package opml
 import (
 	"bytes"
 	"flag"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/tributaryfeeds/tributary/config"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -55,8 +61,8 @@ func TestImportNestedAndSkipped(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []Outline{
-		{Title: "Café", XMLURL: "http://a.example/rss", Type: "rss"},
-		{Title: "T", XMLURL: "http://b.example/atom", HTMLURL: "http://b.example/"},
+		{Title: "Café", XMLURL: "http://a.example/rss", Type: "rss", Folders: []string{"Folder"}},
+		{Title: "T", XMLURL: "http://b.example/atom", HTMLURL: "http://b.example/", Folders: []string{"Folder", "Deeper"}},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("got %+v\nwant %+v", got, want)
@@ -81,30 +87,129 @@ func TestImportErrors(t *testing.T) {
 }
 
 func TestSourcesYAMLGolden(t *testing.T) {
-	got, err := SourcesYAML([]Outline{
+	got, warnings, err := SourcesYAML([]Outline{
 		{Title: "World News", XMLURL: "http://example.org/world.rss"},
 		{Title: "world news!", XMLURL: "http://example.org/world2.rss"},
 		{Title: "World News 2", XMLURL: "http://example.org/world-two.rss"},
 		{Title: "World News", XMLURL: "http://example.org/world3.rss"},
-		{Title: "Café Crème", XMLURL: "http://cafe.example/feed?a=1&b=2"},
-		{Title: "日本語", XMLURL: "https://www.blog.example.com/atom.xml"},
+		{Title: "Café Crème", XMLURL: "http://cafe.example/feed?a=1&b=2", Folders: []string{"Food & Drink", "food-drink", "Paris"}},
+		{Title: "日本語", XMLURL: "https://www.blog.example.com/atom.xml", Folders: []string{"日本"}},
 		{Title: "", XMLURL: "not a url: #"},
 		{Title: "yes", XMLURL: "http://example.org/yes: no"},
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
+	wantWarnings := []string{`skipped "not a url: #": unparseable URL`}
+	if !slices.Equal(warnings, wantWarnings) {
+		t.Errorf("warnings = %q, want %q", warnings, wantWarnings)
+	}
 	golden(t, "sources.yaml", got)
+}
+
+// TestImportPastesIntoConfig imports an OPML file with every case
+// acceptance testing found (bad schemes, spaces, repeats, nested folders,
+// non-ASCII titles) and checks that the YAML, pasted into a config with
+// a feed over its sources, passes config validation.
+func TestImportPastesIntoConfig(t *testing.T) {
+	f, err := os.Open(filepath.Join("testdata", "import.opml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	outlines, err := Import(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, warnings, err := SourcesYAML(outlines)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantWarnings := []string{
+		`skipped "Wire again" ("https://WIRE.example.org/world.rss"): same URL as source "wire"`,
+		`skipped "FTP feed" ("ftp://x.example.org/feed"): not an absolute http(s) URL`,
+		`skipped "Relative" ("/feed.xml"): not an absolute http(s) URL`,
+		`skipped "Script" ("javascript:alert(1)"): not an absolute http(s) URL`,
+		`skipped "Broken" ("http://bad host/%zz"): unparseable URL`,
+		`skipped "Search" ("https://e.example/rss?q=a%20b"): same URL as source "search"`,
+	}
+	if !slices.Equal(warnings, wantWarnings) {
+		t.Errorf("warnings:\n got %q\nwant %q", warnings, wantWarnings)
+	}
+	golden(t, "import.yaml", got)
+	checkConfig(t, got)
+}
+
+// checkConfig pastes a sources block into a minimal config, with one feed
+// over all its sources and one over each tag, and validates it.
+func checkConfig(t *testing.T, sourcesYAML []byte) {
+	t.Helper()
+	var doc struct {
+		Sources []sourceEntry `yaml:"sources"`
+	}
+	if err := yaml.Unmarshal(sourcesYAML, &doc); err != nil {
+		t.Fatalf("sources YAML: %v\n%s", err, sourcesYAML)
+	}
+	if len(doc.Sources) == 0 {
+		return // a feed needs at least one source
+	}
+	var names []string
+	tagSet := map[string]bool{}
+	for _, s := range doc.Sources {
+		names = append(names, s.Name)
+		for _, tag := range s.Tags {
+			tagSet[tag] = true
+		}
+	}
+	feeds := []map[string]any{{"slug": "all", "title": "All", "sources": names}}
+	for _, tag := range slices.Sorted(maps.Keys(tagSet)) {
+		feeds = append(feeds, map[string]any{"slug": "tag-" + tag, "title": tag, "sources": []string{"tag:" + tag}})
+	}
+	feedsYAML, err := yaml.Marshal(map[string]any{"feeds": feeds})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := append(slices.Clone(sourcesYAML), feedsYAML...)
+	if _, err := config.Parse("pasted.yaml", text, nil); err != nil {
+		t.Fatalf("pasted config does not validate: %v\n%s", err, text)
+	}
+}
+
+func TestFeedURL(t *testing.T) {
+	tests := []struct{ in, want, err string }{
+		{"https://e.example/rss?q=a b", "https://e.example/rss?q=a%20b", ""},
+		{"  http://E.Example/a b  ", "http://e.example/a%20b", ""},
+		{"https://env.example/?k=${HOME}", "https://env.example/?k=$%7BHOME%7D", ""},
+		{"HTTPS://x.example", "https://x.example", ""},
+		{"ftp://x.example.org/feed", "", "not an absolute http(s) URL"},
+		{"feed://x.example.org/feed", "", "not an absolute http(s) URL"},
+		{"http:///path", "", "not an absolute http(s) URL"},
+		{"//x.example/rss", "", "not an absolute http(s) URL"},
+		{"", "", "not an absolute http(s) URL"},
+		{"http://x.example/%zz", "", "unparseable URL"},
+		{"http://x.example/\x00", "", "unparseable URL"},
+	}
+	for _, tt := range tests {
+		got, err := feedURL(tt.in)
+		if got != tt.want || (err == nil) != (tt.err == "") || (err != nil && err.Error() != tt.err) {
+			t.Errorf("feedURL(%q) = %q, %v; want %q, %q", tt.in, got, err, tt.want, tt.err)
+		}
+	}
 }
 
 func TestSlugify(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"Hello, World", "hello-world"},
 		{"  --Le Monde diplomatique--  ", "le-monde-diplomatique"},
-		{"Ærø & Ñandú", "r-nandu"},
+		{"Ærø & Ñandú", "aero-nandu"},
+		{"Ünïcødé — News", "unicode-news"},
+		{"Straße, Łódź, Đakovo, Œuvre, Þing", "strasse-lodz-dakovo-oeuvre-thing"},
+		{"ＦＵＬＬ ｗｉｄｔｈ ①", "full-width-1"},
+		{"日本語ニュース", ""},
 		{"", ""},
 		{"!!!", ""},
 		{strings.Repeat("ab ", 40), strings.TrimRight(strings.Repeat("ab-", 16), "-")},
+		{strings.Repeat("ß", 30), strings.Repeat("s", maxNameLen)},
 	}
 	for _, tt := range tests {
 		if got := slugify(tt.in); got != tt.want {
@@ -113,9 +218,19 @@ func TestSlugify(t *testing.T) {
 	}
 }
 
+func TestExportFeeds(t *testing.T) {
+	var buf bytes.Buffer
+	err := ExportFeeds(&buf, "https://feeds.example/", []Feed{{Slug: "world", Title: "World & more"}, {Slug: "local", Title: "Local"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "feeds.opml", buf.Bytes())
+}
+
 func FuzzImport(f *testing.F) {
 	f.Add([]byte(`<opml version="2.0"><body><outline text="a" xmlUrl="http://x/"/></body></opml>`))
 	f.Add([]byte(`<opml><body><outline><outline xmlUrl="u"/></outline></body></opml>`))
+	f.Add([]byte(`<opml><body><outline text="Ø"><outline text="ß" xmlUrl="http://x/a b"/><outline xmlUrl="HTTP://X/a%20b"/></outline></body></opml>`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		outs, err := Import(bytes.NewReader(data))
 		if err != nil {
@@ -126,9 +241,11 @@ func FuzzImport(f *testing.F) {
 				t.Fatalf("outline without xmlUrl returned: %+v", o)
 			}
 		}
-		if _, err := SourcesYAML(outs); err != nil {
+		y, _, err := SourcesYAML(outs)
+		if err != nil {
 			t.Fatal(err)
 		}
+		checkConfig(t, y)
 	})
 }
 

@@ -196,9 +196,11 @@ func (s *Scheduler) setState(ctx context.Context, st store.State) {
 func (s *Scheduler) report(name string, o outcome, took time.Duration, err error) {
 	attrs := []any{"source", name, "outcome", o.kind, "new", o.new, "updated", o.updated, "duration", took}
 	if err != nil {
-		attrs = append(attrs, "err", err)
+		// WARN, so that -log-level warn still shows every failing source.
+		s.log.Warn("fetch", append(attrs, "err", err)...)
+	} else {
+		s.log.Info("fetch", attrs...)
 	}
-	s.log.Info("fetch", attrs...)
 	m := s.opts.Metrics
 	if m == nil {
 		return

@@ -94,14 +94,12 @@ func (s *Server) writeBody(w http.ResponseWriter, contentType []string, body []b
 
 func (s *Server) serveOPML(w http.ResponseWriter, r *http.Request) int {
 	infos := s.feedInfos()
-	outs := make([]opml.Outline, 0, len(infos))
-	for _, in := range infos {
-		outs = append(outs, opml.Outline{
-			Title: in.Title, XMLURL: s.feedURL(in.Slug, feeds.Atom), HTMLURL: s.baseURL + "/", Type: "rss",
-		})
+	list := make([]opml.Feed, len(infos))
+	for i, in := range infos {
+		list[i] = opml.Feed{Slug: in.Slug, Title: in.Title}
 	}
 	var buf bytes.Buffer
-	if err := opml.Export(&buf, "tributary", outs); err != nil {
+	if err := opml.ExportFeeds(&buf, s.baseURL, list); err != nil {
 		return s.internalError(w, r, "export opml", err)
 	}
 	return s.writeBody(w, s.static.contentTypeOPML, buf.Bytes())

@@ -79,13 +79,18 @@ func TestOPML(t *testing.T) {
 	if w.Code != 200 || w.Header().Get("Content-Type") != "text/x-opml; charset=utf-8" {
 		t.Fatalf("code %d, Content-Type %q", w.Code, w.Header().Get("Content-Type"))
 	}
-	outs, err := opml.Import(w.Body)
+	body := w.Body.String()
+	outs, err := opml.Import(strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(outs) != 2 || outs[0].XMLURL != "http://feeds.example/feeds/world.atom" ||
 		outs[0].HTMLURL != "http://feeds.example/" || outs[0].Title != `World <news> & "more"` {
 		t.Fatalf("outlines %+v", outs)
+	}
+	// The same title as "tributary opml export" (cmd tests compare bytes).
+	if !strings.Contains(body, "<title>tributary feeds</title>") {
+		t.Errorf("OPML title is not \"tributary feeds\":\n%s", body)
 	}
 }
 

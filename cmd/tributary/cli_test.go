@@ -144,9 +144,10 @@ func containsInOrder(t *testing.T, what, text string, subs []string) {
 // importedSources is the YAML that "opml import" prints.
 type importedSources struct {
 	Sources []struct {
-		Name string `yaml:"name"`
-		Kind string `yaml:"kind"`
-		URL  string `yaml:"url"`
+		Name string   `yaml:"name"`
+		Kind string   `yaml:"kind"`
+		URL  string   `yaml:"url"`
+		Tags []string `yaml:"tags"`
 	} `yaml:"sources"`
 }
 

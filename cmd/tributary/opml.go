@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/tributaryfeeds/tributary/config"
 	"github.com/tributaryfeeds/tributary/opml"
@@ -28,33 +27,29 @@ func runOPML(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		return opml.Export(stdout, "tributary feeds", Outlines(cfg))
+		return exportFeeds(stdout, cfg)
 	case "import":
 		if fs.NArg() != 1 {
 			return fmt.Errorf("%w: opml import takes one FILE (- for standard input)", errUsage)
 		}
-		return importOPML(fs.Arg(0), stdin, stdout)
+		return importOPML(fs.Arg(0), stdin, stdout, stderr)
 	}
 	return fmt.Errorf("%w: unknown opml command %q", errUsage, sub)
 }
 
-// Outlines lists cfg's published feeds as OPML outlines, the same list the
+// exportFeeds writes cfg's published feeds as OPML: the same document the
 // server's /opml serves.
-func Outlines(cfg *config.Config) []opml.Outline {
-	base := strings.TrimSuffix(cfg.Server.BaseURL, "/")
-	out := make([]opml.Outline, len(cfg.Feeds))
+func exportFeeds(w io.Writer, cfg *config.Config) error {
+	list := make([]opml.Feed, len(cfg.Feeds))
 	for i, f := range cfg.Feeds {
-		out[i] = opml.Outline{
-			Title:   f.Title,
-			XMLURL:  base + "/feeds/" + f.Slug + ".atom",
-			HTMLURL: base + "/",
-			Type:    "rss",
-		}
+		list[i] = opml.Feed{Slug: f.Slug, Title: f.Title}
 	}
-	return out
+	return opml.ExportFeeds(w, cfg.Server.BaseURL, list)
 }
 
-func importOPML(path string, stdin io.Reader, stdout io.Writer) error {
+// importOPML prints the sources block for the OPML file at path, and a
+// warning on stderr for each subscription it had to leave out.
+func importOPML(path string, stdin io.Reader, stdout, stderr io.Writer) error {
 	r := stdin
 	if path != "-" {
 		f, err := os.Open(path)
@@ -68,9 +63,12 @@ func importOPML(path string, stdin io.Reader, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	y, err := opml.SourcesYAML(outlines)
+	y, warnings, err := opml.SourcesYAML(outlines)
 	if err != nil {
 		return err
+	}
+	for _, w := range warnings {
+		fmt.Fprintf(stderr, "warning: %s\n", w)
 	}
 	_, err = stdout.Write(y)
 	return err

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestOPMLExportMatchesServed checks that "opml export" prints exactly the
+// document a daemon on the same config serves at /opml.
+func TestOPMLExportMatchesServed(t *testing.T) {
+	up := newUpstream(t)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "config.yaml")
+	writeFile(t, path, daemonConfig(dir, "", "  - {name: wire, url: "+up.srv.URL+"/rss2.xml}\n",
+		"  - {slug: world, title: \"World <news> & more\", sources: [wire]}\n  - {slug: local, title: Local, sources: [wire]}\n"))
+	m := startMain(t, path)
+	defer m.Close()
+	resp, served := get(t, m.URL()+"/opml")
+	if resp.StatusCode != 200 {
+		t.Fatalf("GET /opml: status %d", resp.StatusCode)
+	}
+	out := runCLI(t, "", "opml", "export", "-config", path)
+	if out.code != exitOK {
+		t.Fatalf("export: exit %d: %s", out.code, out.stderr)
+	}
+	if out.stdout != string(served) {
+		t.Errorf("opml export and /opml differ:\nexport:\n%s\nserved:\n%s", out.stdout, served)
+	}
+	if !strings.Contains(out.stdout, "<title>tributary feeds</title>") {
+		t.Errorf("exported OPML title is not \"tributary feeds\":\n%s", out.stdout)
+	}
+}
+
+// TestOPMLImportWarnings imports subscriptions that cannot all become
+// sources: the ones left out are warned about on stderr, and the rest
+// pastes into a config that passes check.
+func TestOPMLImportWarnings(t *testing.T) {
+	in := runCLI(t, "", "opml", "import", filepath.Join("testdata", "cli", "mixed.opml"))
+	if in.code != exitOK {
+		t.Fatalf("import: exit %d: %s", in.code, in.stderr)
+	}
+	wantStderr := `warning: skipped "FTP feed" ("ftp://x.example.org/feed"): not an absolute http(s) URL
+warning: skipped "Search again" ("https://e.example/rss?q=a%20b"): same URL as source "search"
+`
+	if in.stderr != wantStderr {
+		t.Errorf("stderr:\n%s\nwant:\n%s", in.stderr, wantStderr)
+	}
+	doc := parseImported(t, in.stdout)
+	var names []string
+	for _, s := range doc.Sources {
+		names = append(names, s.Name)
+	}
+	if want := []string{"unicode-news", "jp-example-org", "search"}; !slices.Equal(names, want) {
+		t.Errorf("names = %q, want %q", names, want)
+	}
+	if tags := doc.Sources[0].Tags; !slices.Equal(tags, []string{"news", "europe"}) {
+		t.Errorf("tags of the nested source = %q, want [news europe]", tags)
+	}
+	quoted, err := json.Marshal(names)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	writeFile(t, path, "server:\n  base_url: https://feeds.example.org\n"+in.stdout+
+		"feeds:\n  - slug: reading\n    title: My reading\n    sources: "+string(quoted)+"\n"+
+		"  - slug: europe\n    title: Europe\n    sources: [\"tag:europe\"]\n")
+	check := runCLI(t, "", "check", "-config", path)
+	if check.code != exitOK {
+		t.Fatalf("check of the pasted sources: exit %d: %s\n%s", check.code, check.stderr, in.stdout)
+	}
+}
