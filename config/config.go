@@ -17,6 +17,10 @@ type Config struct {
 	// Checksum is the SHA-256 of the file's bytes after ${VAR} expansion, so
 	// a reload of an unchanged file can be skipped.
 	Checksum string `yaml:"-"`
+	// Warnings are problems that do not stop the configuration from
+	// working but are probably mistakes, each "file:line: message" (or
+	// "file: message"): references to unset variables, nothing to do.
+	Warnings []string `yaml:"-"`
 }
 
 // Server configures the HTTP listener.
@@ -73,6 +77,8 @@ type Source struct {
 
 	// Line is the line of the source's entry in the file, for messages.
 	Line int `yaml:"-"`
+
+	decodeErrs []string // see keepTypeErrors
 }
 
 // Select holds CSS selectors for a listing page; "sel@attr" reads an
@@ -99,6 +105,8 @@ type Feed struct {
 	MaxAge      Duration `yaml:"max_age"`
 
 	Line int `yaml:"-"`
+
+	decodeErrs []string // see keepTypeErrors
 }
 
 // Duration is a time.Duration written as "20s", "30m", "720h".

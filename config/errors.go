@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"fmt"
 	"regexp"
 	"sort"
 	"strconv"
@@ -52,6 +53,44 @@ func (l ErrorList) sortByLine() {
 	sort.SliceStable(l, func(i, j int) bool { return l[i].Line < l[j].Line })
 }
 
+// covers reports whether l has an error about field or a field within it,
+// so a validation message about a value that failed to decode is dropped.
+func (l ErrorList) covers(field string) bool {
+	if field == "" {
+		return false
+	}
+	for _, e := range l {
+		if e.Field == "" {
+			continue
+		}
+		if rest, ok := strings.CutPrefix(field, e.Field); ok && (rest == "" || rest[0] == '.' || rest[0] == '[') {
+			return true
+		}
+	}
+	return false
+}
+
+// hint names, in each error on a line that referenced unset variables,
+// those variables: the empty value is then the likely cause.
+func (l ErrorList) hint(unset map[int][]string) ErrorList {
+	for _, e := range l {
+		names := unset[e.Line]
+		if len(names) == 0 {
+			continue
+		}
+		refs := make([]string, len(names))
+		for i, n := range names {
+			refs[i] = "${" + n + "}"
+		}
+		verb := "is"
+		if len(refs) > 1 {
+			verb = "are"
+		}
+		e.Msg += fmt.Sprintf(" (from %s, which %s not set)", strings.Join(refs, ", "), verb)
+	}
+	return l
+}
+
 // yamlLine matches the "line N: " prefix of yaml.v3 messages, after an
 // optional "yaml: " prefix.
 var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
@@ -66,13 +105,15 @@ var (
 // yamlErrors converts an error from yaml.v3 into an ErrorList, locating
 // the field of each message through root when it can.
 func yamlErrors(file string, err error, root *yaml.Node) ErrorList {
-	var msgs []string
 	var te *yaml.TypeError
 	if errors.As(err, &te) {
-		msgs = te.Errors
-	} else {
-		msgs = []string{err.Error()}
+		return yamlMessages(file, te.Errors, root)
 	}
+	return yamlMessages(file, []string{err.Error()}, root)
+}
+
+// yamlMessages converts the messages of a *yaml.TypeError.
+func yamlMessages(file string, msgs []string, root *yaml.Node) ErrorList {
 	list := make(ErrorList, 0, len(msgs))
 	for _, m := range msgs {
 		list = append(list, yamlError(file, m, root))

@@ -10,8 +10,9 @@ import (
 
 var update = flag.Bool("update", false, "rewrite testdata/bad/*.err golden files")
 
-// TestBadConfigs parses every testdata/bad/*.yaml and compares the whole
-// error text with its .err file.
+// TestBadConfigs parses every testdata/bad/*.yaml as Load would (relative
+// paths resolved and checked) without the environment, and compares the
+// whole error text with its .err file.
 func TestBadConfigs(t *testing.T) {
 	files, err := filepath.Glob("testdata/bad/*.yaml")
 	if err != nil {
@@ -26,7 +27,7 @@ func TestBadConfigs(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, perr := Parse(file, data, noEnv)
+			_, perr := parse(file, data, noEnv, filepath.Dir(file))
 			if perr == nil {
 				t.Fatal("Parse succeeded, want errors")
 			}

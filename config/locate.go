@@ -129,3 +129,39 @@ func fieldAtLine(root *yaml.Node, line int, key string) string {
 	walk(docRoot(root), nil, 0)
 	return best.String()
 }
+
+// nodeAt returns the node at p in root, or nil when there is none.
+func nodeAt(root *yaml.Node, p path) *yaml.Node {
+	n := resolveAlias(root)
+	for _, seg := range p {
+		if n == nil {
+			return nil
+		}
+		var next *yaml.Node
+		switch s := seg.(type) {
+		case string:
+			if n.Kind == yaml.MappingNode {
+				for i := 0; i+1 < len(n.Content); i += 2 {
+					if n.Content[i].Value == s {
+						next = n.Content[i+1]
+						break
+					}
+				}
+			}
+		case int:
+			if n.Kind == yaml.SequenceNode && s >= 0 && s < len(n.Content) {
+				next = n.Content[s]
+			}
+		}
+		n = resolveAlias(next)
+	}
+	return n
+}
+
+// listShifted reports whether the list at p has more entries in root than
+// the n that were decoded: yaml.v3 drops entries it cannot decode (already
+// reported), so the indexes of the rest no longer match the file.
+func listShifted(root *yaml.Node, p path, n int) bool {
+	node := nodeAt(root, p)
+	return node != nil && node.Kind == yaml.SequenceNode && len(node.Content) != n
+}

@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"net"
 	"os"
 	"path/filepath"
-	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -52,29 +54,61 @@ func Default() Config {
 func (s *Source) UnmarshalYAML(unmarshal func(any) error) error {
 	*s = Source{Kind: KindFeed, Keep: DefaultKeep}
 	type plain Source
-	return unmarshal((*plain)(s))
+	var err error
+	s.decodeErrs, err = keepTypeErrors(unmarshal((*plain)(s)))
+	return err
 }
 
 // UnmarshalYAML fills the feed's defaults before reading it.
 func (f *Feed) UnmarshalYAML(unmarshal func(any) error) error {
 	*f = Feed{Limit: DefaultLimit}
 	type plain Feed
-	return unmarshal((*plain)(f))
+	var err error
+	f.decodeErrs, err = keepTypeErrors(unmarshal((*plain)(f)))
+	return err
+}
+
+// keepTypeErrors splits off the messages of a *yaml.TypeError. yaml.v3
+// drops from a list every entry whose unmarshaler returns one, which would
+// shift the indexes of the entries after it; the entry keeps its messages
+// instead, for takeDecodeErrors.
+func keepTypeErrors(err error) ([]string, error) {
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		// The messages share an array that the decoder reuses.
+		return slices.Clone(te.Errors), nil
+	}
+	return nil, err
+}
+
+// takeDecodeErrors returns and clears the messages kept by the sources'
+// and feeds' unmarshalers.
+func (c *Config) takeDecodeErrors() []string {
+	var msgs []string
+	for i := range c.Sources {
+		msgs = append(msgs, c.Sources[i].decodeErrs...)
+		c.Sources[i].decodeErrs = nil
+	}
+	for i := range c.Feeds {
+		msgs = append(msgs, c.Feeds[i].decodeErrs...)
+		c.Feeds[i].decodeErrs = nil
+	}
+	return msgs
 }
 
 // Load reads and parses the file at path. Relative paths in it (the sqlite
-// file, files sources' folders) are taken relative to the file's directory.
+// file, files sources' folders) are taken relative to the file's directory,
+// and each files source's folder must exist.
 func Load(path string) (*Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read config: %w", err)
 	}
-	c, err := Parse(path, data, os.Getenv)
+	c, err := parse(path, data, os.Getenv, filepath.Dir(path))
 	if err != nil {
 		return nil, err
 	}
 	c.Path = path
-	c.resolvePaths(filepath.Dir(path))
 	return c, nil
 }
 
@@ -98,39 +132,67 @@ func isRelativeFile(p string) bool {
 
 // Parse decodes, completes and validates a configuration. filename is used
 // in messages only; getenv expands ${VAR} and ${VAR:-default}. Any problem
-// is returned as an ErrorList naming file, line and field.
+// is returned as an ErrorList naming file, line and field. Parse does not
+// touch the file system: paths are kept as written and not checked (Load
+// resolves them and checks that files sources' folders exist).
 func Parse(filename string, data []byte, getenv func(string) string) (*Config, error) {
+	return parse(filename, data, getenv, "")
+}
+
+// parse is Parse with relative paths resolved against dir, unless dir is
+// empty.
+func parse(filename string, data []byte, getenv func(string) string, dir string) (*Config, error) {
 	if getenv == nil {
 		getenv = func(string) string { return "" }
 	}
 	if errs := checkEnv(filename, data, getenv); len(errs) > 0 {
 		return nil, errs
 	}
+	unset := unsetVars(data, getenv)
 	data = expand(data, getenv)
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, yamlErrors(filename, err, nil)
+		// The document did not parse: nothing else can be trusted.
+		return nil, yamlErrors(filename, err, nil).hint(unset)
 	}
 	c := Default()
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
+	// yaml.v3 decodes all it can around type errors and unknown fields:
+	// validating the rest as well reports every problem at once.
+	var msgs []string
 	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
-		return nil, yamlErrors(filename, err, &doc)
+		var te *yaml.TypeError
+		if !errors.As(err, &te) {
+			return nil, yamlErrors(filename, err, &doc).hint(unset)
+		}
+		msgs = te.Errors
 	}
+	errs := yamlMessages(filename, append(msgs, c.takeDecodeErrors()...), &doc)
 	sum := sha256.Sum256(data)
 	c.Checksum = hex.EncodeToString(sum[:])
 	root := docRoot(&doc)
 	c.complete(root)
-	if errs := c.validate(filename, root); len(errs) > 0 {
-		return nil, errs
+	if dir != "" {
+		c.resolvePaths(dir)
 	}
+	for _, e := range c.validate(filename, root, dir != "") {
+		if !errs.covers(e.Field) {
+			errs = append(errs, e)
+		}
+	}
+	if len(errs) > 0 {
+		errs.sortByLine()
+		return nil, errs.hint(unset)
+	}
+	c.Warnings = c.warnings(filename, unset)
 	return &c, nil
 }
 
 // complete fills defaults that depend on other fields, and entry lines.
 func (c *Config) complete(root *yaml.Node) {
 	if c.Server.BaseURL == "" {
-		c.Server.BaseURL = "http://" + c.Server.Listen
+		c.Server.BaseURL = defaultBaseURL(c.Server.Listen)
 	}
 	for i := range c.Sources {
 		c.Sources[i].Line = lineOf(root, path{"sources", i})
@@ -144,21 +206,70 @@ func (c *Config) complete(root *yaml.Node) {
 	}
 }
 
+// defaultBaseURL derives the URL readers use from the listen address. A
+// wildcard or empty host listens on every interface but is no address to
+// link to, so it becomes localhost.
+func defaultBaseURL(listen string) string {
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil {
+		return "http://" + listen // validation reports the address
+	}
+	switch host {
+	case "", "0.0.0.0", "::":
+		host = "localhost"
+	}
+	if port == "" {
+		if strings.Contains(host, ":") {
+			return "http://[" + host + "]"
+		}
+		return "http://" + host
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+// warnings lists what is valid but probably a mistake: references to unset
+// variables, in line order, and a configuration with nothing to do.
+func (c *Config) warnings(file string, unset map[int][]string) []string {
+	var w []string
+	for _, line := range slices.Sorted(maps.Keys(unset)) {
+		for _, name := range unset[line] {
+			w = append(w, fmt.Sprintf("%s:%d: ${%s} is not set", file, line, name))
+		}
+	}
+	switch {
+	case len(c.Sources) == 0 && len(c.Feeds) == 0:
+		w = append(w, file+": no sources and no feeds: nothing is fetched or published")
+	case len(c.Feeds) == 0:
+		w = append(w, file+": no feeds: sources are fetched but nothing is published")
+	}
+	return w
+}
+
 // expand replaces ${VAR} and ${VAR:-default} with values from getenv, and
 // "$${" with a literal "${". Anything else, unclosed braces included, is
 // left alone.
 func expand(data []byte, getenv func(string) string) []byte {
+	return scanRefs(data, func(_ int, expr string) string { return lookup(expr, getenv) })
+}
+
+// scanRefs calls fn with the line and the text between the braces of every
+// ${...} reference in data, and returns data with each reference replaced
+// by what fn returns and "$${" by a literal "${". Unclosed braces, or ones
+// closed on a later line, are not references.
+func scanRefs(data []byte, fn func(line int, expr string) string) []byte {
 	if !bytes.Contains(data, []byte("${")) {
 		return data
 	}
 	var out bytes.Buffer
 	out.Grow(len(data))
+	line := 1
 	for {
 		i := bytes.Index(data, []byte("${"))
 		if i < 0 {
 			out.Write(data)
 			return out.Bytes()
 		}
+		line += bytes.Count(data[:i], []byte("\n"))
 		if i > 0 && data[i-1] == '$' {
 			out.Write(data[:i-1])
 			out.WriteString("${")
@@ -172,7 +283,7 @@ func expand(data []byte, getenv func(string) string) []byte {
 			continue
 		}
 		out.Write(data[:i])
-		out.WriteString(lookup(string(data[i+2:i+2+end]), getenv))
+		out.WriteString(fn(line, string(data[i+2:i+2+end])))
 		data = data[i+2+end+1:]
 	}
 }
@@ -182,20 +293,29 @@ func expand(data []byte, getenv func(string) string) []byte {
 // number in messages.
 func checkEnv(filename string, data []byte, getenv func(string) string) ErrorList {
 	var errs ErrorList
-	for n, line := range bytes.Split(data, []byte("\n")) {
-		for _, expr := range envRef.FindAllSubmatch(line, -1) {
-			if v := lookup(string(expr[1]), getenv); strings.ContainsAny(v, "\r\n") {
-				errs = append(errs, &Error{File: filename, Line: n + 1, Field: "${" + string(expr[1]) + "}",
-					Msg: "the environment value contains a line break, which cannot be expanded into YAML"})
-			}
+	scanRefs(data, func(line int, expr string) string {
+		if v := lookup(expr, getenv); strings.ContainsAny(v, "\r\n") {
+			errs = append(errs, &Error{File: filename, Line: line, Field: "${" + expr + "}",
+				Msg: "the environment value contains a line break, which cannot be expanded into YAML"})
 		}
-	}
+		return ""
+	})
 	return errs
 }
 
-// envRef matches a ${VAR} or ${VAR:-default} reference on one line.
-// "$${" is a literal "${" and is not a reference.
-var envRef = regexp.MustCompile(`(?:^|[^$])\$\{([^}\n]*)\}`)
+// unsetVars returns, by line, the ${VAR} references without a default
+// whose variable is unset or empty: the value they expand to is empty,
+// which is rarely what the author meant.
+func unsetVars(data []byte, getenv func(string) string) map[int][]string {
+	unset := make(map[int][]string)
+	scanRefs(data, func(line int, expr string) string {
+		if _, _, hasDef := strings.Cut(expr, ":-"); !hasDef && getenv(expr) == "" && !slices.Contains(unset[line], expr) {
+			unset[line] = append(unset[line], expr)
+		}
+		return ""
+	})
+	return unset
+}
 
 func lookup(expr string, getenv func(string) string) string {
 	name, def, hasDef := strings.Cut(expr, ":-")

@@ -115,7 +115,7 @@ func TestDefaultsPartial(t *testing.T) {
 			return c.Fetch.RunOnStart && c.Fetch.Concurrency == 3 && c.Fetch.PerHost == 2
 		}},
 		{"run_on_start false", "fetch:\n  run_on_start: false\n", func(c *Config) bool { return !c.Fetch.RunOnStart }},
-		{"listen gives base_url", "server:\n  listen: \":9000\"\n", func(c *Config) bool { return c.Server.BaseURL == "http://:9000" }},
+		{"listen gives base_url", "server:\n  listen: \"127.0.0.2:9000\"\n", func(c *Config) bool { return c.Server.BaseURL == "http://127.0.0.2:9000" }},
 		{"keep 0 kept", "sources:\n  - name: a\n    url: http://x.org/\n    keep: 0\n", func(c *Config) bool { return c.Sources[0].Keep == 0 }},
 		{"limit 0 kept", minimal + "    limit: 0\n", func(c *Config) bool { return c.Feeds[0].Limit == 0 }},
 		{"postgres dsn", "storage:\n  driver: postgres\n  dsn: postgres://u@h:5432/db\n", func(c *Config) bool {
@@ -176,18 +176,18 @@ func TestParseEnv(t *testing.T) {
 }
 
 func TestUnknownKeyLine(t *testing.T) {
-	src := "server:\n  listen: x\nfetch:\n  timeout: 5s\nsources:\n  - name: a\n    bogus: 1\n"
+	src := "server:\n  listen: x:1\nfetch:\n  timeout: 5s\nsources:\n  - name: a\n    url: http://x.org/\n    bogus: 1\n"
 	_, err := Parse("c.yaml", []byte(src), noEnv)
 	var list ErrorList
 	if !errors.As(err, &list) || len(list) != 1 {
 		t.Fatalf("err = %#v, want one ErrorList entry", err)
 	}
-	want := Error{File: "c.yaml", Line: 7, Field: "sources[0].bogus", Msg: "unknown field"}
+	want := Error{File: "c.yaml", Line: 8, Field: "sources[0].bogus", Msg: "unknown field"}
 	if *list[0] != want {
 		t.Errorf("got %+v, want %+v", *list[0], want)
 	}
-	if !strings.Contains(err.Error(), ":7:") {
-		t.Errorf("%q does not say :7:", err)
+	if !strings.Contains(err.Error(), ":8:") {
+		t.Errorf("%q does not say :8:", err)
 	}
 }
 

@@ -1,12 +1,19 @@
 package config
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
+	"net"
 	"net/url"
+	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
+	"github.com/andybalholm/cascadia"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -22,7 +29,10 @@ const minTokenLen = 16
 type validator struct {
 	file string
 	root *yaml.Node
-	errs ErrorList
+	// resolved says relative paths have been resolved against the
+	// config file's folder, so they can be checked on disk.
+	resolved bool
+	errs     ErrorList
 }
 
 func (v *validator) errorf(p path, format string, args ...any) {
@@ -35,8 +45,9 @@ func (v *validator) errorf(p path, format string, args ...any) {
 }
 
 // validate checks c completely and returns every problem, in line order.
-func (c *Config) validate(file string, root *yaml.Node) ErrorList {
-	v := &validator{file: file, root: root}
+// Folders of files sources are checked on disk only once resolved.
+func (c *Config) validate(file string, root *yaml.Node, resolved bool) ErrorList {
+	v := &validator{file: file, root: root, resolved: resolved}
 	c.validateServer(v)
 	c.validateStorage(v)
 	c.validateFetch(v)
@@ -47,10 +58,13 @@ func (c *Config) validate(file string, root *yaml.Node) ErrorList {
 }
 
 func (c *Config) validateServer(v *validator) {
-	if c.Server.Listen == "" {
-		v.errorf(path{"server", "listen"}, "must not be empty")
+	listenErr := checkListen(c.Server.Listen)
+	if listenErr != nil {
+		v.errorf(path{"server", "listen"}, "%v", listenErr)
 	}
-	if err := checkHTTPURL(c.Server.BaseURL); err != nil {
+	// A base_url derived from a bad listen address adds nothing.
+	derived := c.Server.BaseURL == defaultBaseURL(c.Server.Listen)
+	if err := checkHTTPURL(c.Server.BaseURL); err != nil && (listenErr == nil || !derived) {
 		v.errorf(path{"server", "base_url"}, "%v", err)
 	}
 	if t := c.Server.AdminToken; t != "" && len(t) < minTokenLen {
@@ -130,6 +144,10 @@ func (s *Source) validate(v *validator, p path) {
 	s.validateSelect(v, p)
 	if s.Content != "" && !s.FullText {
 		v.errorf(p.with("content"), "only with full_text: true")
+	} else if css := strings.TrimSpace(s.Content); css != "" {
+		if _, err := cascadia.Compile(css); err != nil {
+			v.errorf(p.with("content"), "invalid CSS selector %q: %v", css, err)
+		}
 	}
 	if s.Schedule != "" {
 		if _, err := ParseSchedule(s.Schedule); err != nil {
@@ -144,6 +162,13 @@ func (s *Source) validate(v *validator, p path) {
 	if s.Keep < 0 {
 		v.errorf(p.with("keep"), "must not be negative, got %d", s.Keep)
 	}
+	s.validateTags(v, p)
+}
+
+func (s *Source) validateTags(v *validator, p path) {
+	if listShifted(v.root, p.with("tags"), len(s.Tags)) {
+		return
+	}
 	for j, t := range s.Tags {
 		if t == "" || strings.ContainsAny(t, " \t") {
 			v.errorf(p.with("tags", j), "tag %q must be non-empty and without spaces", t)
@@ -154,6 +179,10 @@ func (s *Source) validate(v *validator, p path) {
 func (s *Source) validateFiles(v *validator, p path) {
 	if s.Path == "" {
 		v.errorf(p.with("path"), "required for kind files")
+	} else if v.resolved {
+		if err := checkDir(s.Path); err != nil {
+			v.errorf(p.with("path"), "%v", err)
+		}
 	}
 	if s.URL != "" {
 		v.errorf(p.with("url"), "not allowed for kind files (use path, and base_url for links)")
@@ -180,11 +209,24 @@ func (s *Source) validateSelect(v *validator, p path) {
 		return
 	}
 	sp := p.with("select")
-	for _, f := range []struct{ name, val string }{
-		{"item", s.Select.Item}, {"title", s.Select.Title}, {"link", s.Select.Link},
+	sel := s.Select
+	for _, f := range []struct {
+		name, val string
+		required  bool
+	}{
+		{"item", sel.Item, true}, {"title", sel.Title, true}, {"link", sel.Link, true},
+		{"date", sel.Date, false}, {"summary", sel.Summary, false},
+		{"author", sel.Author, false}, {"image", sel.Image, false},
 	} {
-		if strings.TrimSpace(f.val) == "" {
-			v.errorf(sp.with(f.name), "required")
+		switch {
+		case strings.TrimSpace(f.val) == "":
+			if f.required {
+				v.errorf(sp.with(f.name), "required")
+			}
+		default:
+			if err := checkSelector(f.val, f.name == "item"); err != nil {
+				v.errorf(sp.with(f.name), "%v", err)
+			}
 		}
 	}
 }
@@ -224,6 +266,9 @@ func (c *Config) validateFeedSources(v *validator, f *Feed, p path) {
 		v.errorf(p.with("sources"), "required: at least one source name or tag:x")
 		return
 	}
+	if listShifted(v.root, p.with("sources"), len(f.Sources)) {
+		return
+	}
 	for j, ref := range f.Sources {
 		if tag, ok := strings.CutPrefix(ref, "tag:"); ok {
 			if len(c.sourcesTagged(tag)) == 0 {
@@ -238,6 +283,9 @@ func (c *Config) validateFeedSources(v *validator, f *Feed, p path) {
 }
 
 func validateMatchers(v *validator, p path, list []string) {
+	if listShifted(v.root, p, len(list)) {
+		return
+	}
 	for j, m := range list {
 		if strings.TrimSpace(m) == "" {
 			v.errorf(p.with(j), "must not be empty")
@@ -253,12 +301,48 @@ func validateMatchers(v *validator, p path, list []string) {
 
 // checkHTTPURL reports why raw is not an absolute http(s) URL with a host.
 func checkHTTPURL(raw string) error {
+	// url.Parse accepts spaces in paths, but a reader or upstream will not.
+	if strings.ContainsFunc(raw, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
+		return fmt.Errorf("%q contains whitespace or control characters (percent-encode them)", raw)
+	}
 	u, err := url.Parse(raw)
 	if err != nil {
 		return fmt.Errorf("invalid URL %q", raw)
 	}
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return fmt.Errorf("%q is not an absolute http(s) URL", raw)
+	}
+	return nil
+}
+
+// checkListen reports why addr is not a host:port the server can listen on.
+func checkListen(addr string) error {
+	if addr == "" {
+		return errors.New("must not be empty")
+	}
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("%q is not host:port (e.g. 127.0.0.1:8080, or :8080 for every interface)", addr)
+	}
+	if port == "" {
+		return nil
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("%q: port %q must be a number from 0 to 65535", addr, port)
+	}
+	return nil
+}
+
+// checkDir reports why dir is not an existing folder.
+func checkDir(dir string) error {
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("folder %q does not exist", dir)
+	case err != nil:
+		return fmt.Errorf("folder %q: %w", dir, err)
+	case !fi.IsDir():
+		return fmt.Errorf("%q is not a folder", dir)
 	}
 	return nil
 }

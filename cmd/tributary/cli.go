@@ -72,34 +72,77 @@ func versionString() string {
 }
 
 // flagSet is a FlagSet that reports errors as usage errors instead of
-// exiting, so run decides the exit code.
+// exiting, so run decides the exit code, and that takes flags before,
+// between and after positional arguments.
 type flagSet struct {
 	*flag.FlagSet
+	stderr      io.Writer
 	config      string
 	showVersion bool
+	args        []string // positional arguments, in order
 }
 
 func newFlagSet(name string, stderr io.Writer) *flagSet {
-	fs := &flagSet{FlagSet: flag.NewFlagSet(name, flag.ContinueOnError)}
-	fs.SetOutput(stderr)
+	fs := &flagSet{FlagSet: flag.NewFlagSet(name, flag.ContinueOnError), stderr: stderr}
+	// run prints parse errors and parse prints help, both with the command
+	// list; the flag package's own output would say them a second time.
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	fs.StringVar(&fs.config, "config", "config.yaml", "configuration `file`")
 	fs.BoolVar(&fs.showVersion, "version", false, "print the version and exit")
 	return fs
 }
 
-// parse parses args and turns flag errors into usage errors.
+// parse parses args and turns flag errors into usage errors. Unlike
+// flag.Parse it does not stop at the first positional argument ("fetch
+// wire -config x.yaml"); only "--" ends the flags.
 func (fs *flagSet) parse(args []string, stdout io.Writer) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				fs.help()
+				return err
+			}
+			return fmt.Errorf("%w: %v", errUsage, err)
 		}
-		return fmt.Errorf("%w: %v", errUsage, err)
+		rest := fs.FlagSet.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+			fs.args = append(fs.args, rest...)
+			break
+		}
+		fs.args = append(fs.args, rest[0])
+		args = rest[1:]
 	}
 	if fs.showVersion {
 		fmt.Fprintln(stdout, versionString())
 		return flag.ErrHelp
 	}
 	return nil
+}
+
+// help prints the command list, then the flags of this command.
+func (fs *flagSet) help() {
+	fmt.Fprintf(fs.stderr, "%s\nFlags of tributary %s:\n", usage, fs.Name())
+	fs.SetOutput(fs.stderr)
+	fs.PrintDefaults()
+	fs.SetOutput(io.Discard)
+}
+
+// Args returns the positional arguments, wherever they were among flags.
+func (fs *flagSet) Args() []string { return fs.args }
+
+// NArg is the number of positional arguments.
+func (fs *flagSet) NArg() int { return len(fs.args) }
+
+// Arg returns the i'th positional argument, or "" if there is none.
+func (fs *flagSet) Arg(i int) string {
+	if i < 0 || i >= len(fs.args) {
+		return ""
+	}
+	return fs.args[i]
 }
 
 func runCheck(args []string, stdout, stderr io.Writer) error {
@@ -115,6 +158,14 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprint(stdout, cfg.Summary())
+	// Warnings come last, where they are seen: a valid file can still be
+	// a mistake (an unset ${VAR} expands to nothing).
+	if len(cfg.Warnings) > 0 {
+		fmt.Fprintln(stdout)
+	}
+	for _, w := range cfg.Warnings {
+		fmt.Fprintf(stdout, "warning: %s\n", w)
+	}
 	return nil
 }
 

@@ -95,6 +95,17 @@ func TestCLI(t *testing.T) {
 		{"version", []string{"version"}, exitOK, []string{"tributary " + version}, nil},
 		{"help", []string{"help"}, exitOK, []string{"Usage:", "tributary fetch"}, nil},
 		{"-h", []string{"check", "-h"}, exitOK, nil, []string{"-config"}},
+		{"serve -h lists the commands", []string{"-h"}, exitOK, nil, []string{
+			"Usage:", "tributary check", "tributary fetch", "tributary opml import",
+			"Flags of tributary serve:", "-config", "-log-format", "-log-level"}},
+		{"fetch -h", []string{"fetch", "-h"}, exitOK, nil, []string{"Usage:", "Flags of tributary fetch:", "-config"}},
+		{"check with an argument among flags", []string{"check", "-config", good, "extra"}, exitUsage, nil, []string{`unexpected argument "extra"`}},
+		{"bad flag after an argument", []string{"fetch", "wire", "-nope"}, exitUsage, nil, []string{"-nope", "Usage:"}},
+		{"fetch SOURCE -config F", []string{"fetch", "wire", "-config", cfg}, exitOK, []string{"1. Harbour opens & more", "3 items"}, nil},
+		{"fetch after --", []string{"fetch", "-config", cfg, "--", "wire"}, exitOK, []string{"1. Harbour opens & more", "3 items"}, nil},
+		{"fetch two sources", []string{"fetch", "wire", "-config", cfg, "newsroom"}, exitUsage, nil, []string{"exactly one SOURCE"}},
+		{"opml import FILE -config F", []string{"opml", "import", filepath.Join("testdata", "cli", "subs.opml"), "-config", good}, exitOK,
+			[]string{"https://wire.example.org/world.rss"}, nil},
 		{"fetch feed", []string{"fetch", "-config", cfg, "wire"}, exitOK, []string{
 			"1. Harbour opens & more", "date:   2026-11-20T10:00:00Z", "link:   " + up.srv.URL + "/news/a.html",
 			"Undated wire story", "date:   (no date: first-seen time)", "link:   " + up.srv.URL + "/news/b.html",
@@ -306,4 +317,49 @@ func jsonLines(t *testing.T, logs string) []map[string]any {
 		out = append(out, rec)
 	}
 	return out
+}
+
+// TestHelpOnce: help and usage errors print the command list once, and
+// the flags shown are those of the command asked about.
+func TestHelpOnce(t *testing.T) {
+	for _, tc := range []struct {
+		args     []string
+		code     int
+		has, not string
+	}{
+		{[]string{"-h"}, exitOK, "-cpuprofile", "Usage of"},
+		{[]string{"fetch", "-h"}, exitOK, "Flags of tributary fetch:", "-cpuprofile"},
+		{[]string{"check", "-nope"}, exitUsage, "-nope", "Usage of"},
+		{[]string{"fetch", "wire", "-config"}, exitUsage, "flag needs an argument: -config", "Usage of"},
+	} {
+		got := runCLI(t, "", tc.args...)
+		if got.code != tc.code || strings.Count(got.stderr, "Usage:") != 1 ||
+			!strings.Contains(got.stderr, tc.has) || strings.Contains(got.stderr, tc.not) {
+			t.Errorf("%q: exit %d, stderr:\n%s\nwant exit %d, one \"Usage:\", %q and not %q", tc.args, got.code, got.stderr, tc.code, tc.has, tc.not)
+		}
+	}
+}
+
+// TestCheckWarnings: check accepts a config whose variable is unset, but
+// says so after the summary; a listen address on every interface is
+// served at localhost.
+func TestCheckWarnings(t *testing.T) {
+	t.Setenv("TRIBUTARY_TEST_UNSET", "")
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	writeFile(t, path, `server:
+  listen: ":8080"
+  admin_token: "0123456789abcdef${TRIBUTARY_TEST_UNSET}"
+sources:
+  - {name: wire, url: "https://example.org/feed.xml"}
+`)
+	got := runCLI(t, "", "check", "-config", path)
+	if got.code != exitOK {
+		t.Fatalf("exit %d: %s", got.code, got.stderr)
+	}
+	containsInOrder(t, "stdout", got.stdout, []string{
+		"ok: 1 source, 0 feeds; storage sqlite; serving http://localhost:8080\n",
+		"wire",
+		"warning: " + path + ":3: ${TRIBUTARY_TEST_UNSET} is not set\n",
+		"warning: " + path + ": no feeds",
+	})
 }

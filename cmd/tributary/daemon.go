@@ -68,6 +68,7 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	m.cfg = cfg
+	logWarnings(m.Logger, cfg)
 	m.metrics = metrics.New(version)
 	if m.store, err = openStore(ctx, cfg.Storage); err != nil {
 		return err
@@ -204,4 +205,12 @@ func openStore(ctx context.Context, s config.Storage) (store.Store, error) {
 func replicaID() string {
 	host, _ := os.Hostname()
 	return fmt.Sprintf("%s-%d-%s", host, os.Getpid(), rand.Text()[:8])
+}
+
+// logWarnings logs what check prints as warnings: things that are valid
+// but probably not meant, such as an unset ${VAR}.
+func logWarnings(logger *slog.Logger, cfg *config.Config) {
+	for _, w := range cfg.Warnings {
+		logger.Warn("config: " + w)
+	}
 }

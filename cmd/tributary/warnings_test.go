@@ -1,0 +1,27 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestServeLogsConfigWarnings: what check prints as warnings, serve logs
+// at start, so an operator running only the daemon sees them too.
+func TestServeLogsConfigWarnings(t *testing.T) {
+	dir := t.TempDir()
+	up := newUpstream(t)
+	path := filepath.Join(dir, "config.yaml")
+	cfg := daemonConfig(dir, "${TRIBUTARY_TEST_UNSET_TOKEN}",
+		"  - {name: wire, url: "+up.srv.URL+"/rss2.xml}\n",
+		"  - {slug: all, title: All, sources: [wire]}\n")
+	writeFile(t, path, cfg)
+	logger, logs := debugLogger()
+	open(t, &Main{ConfigPath: path, Logger: logger})
+	line := lineOf(t, cfg, "${TRIBUTARY_TEST_UNSET_TOKEN}")
+	want := fmt.Sprintf("config.yaml:%d: ${TRIBUTARY_TEST_UNSET_TOKEN} is not set", line)
+	if !strings.Contains(logs.String(), want) || !strings.Contains(logs.String(), "level=WARN") {
+		t.Errorf("logs lack a warning %q:\n%s", want, logs.String())
+	}
+}
