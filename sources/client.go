@@ -184,20 +184,20 @@ func (c *Client) Get(ctx context.Context, url string, req Request) (*Response, e
 	defer cancel()
 	hreq, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
-		return nil, fmt.Errorf("fetch %s: %w", Redact(url), stripURLError(err))
+		return nil, fmt.Errorf("GET %s: %w", Redact(url), stripURLError(err))
 	}
 	if s := hreq.URL.Scheme; s != "http" && s != "https" {
-		return nil, fmt.Errorf("fetch %s: unsupported scheme %q", Redact(url), s)
+		return nil, fmt.Errorf("GET %s: unsupported scheme %q", Redact(url), s)
 	}
 	c.setHeaders(hreq.Header, req)
 	release, err := c.hosts.acquire(ctx, hreq.URL.Host)
 	if err != nil {
-		return nil, fmt.Errorf("fetch %s: waiting for a slot for %s: %w", Redact(url), hreq.URL.Host, err)
+		return nil, fmt.Errorf("GET %s: waiting for a slot for %s: %w", Redact(url), hreq.URL.Host, err)
 	}
 	defer release()
 	resp, err := c.hc.Do(hreq)
 	if err != nil {
-		return nil, fmt.Errorf("fetch %s: %w", Redact(url), stripURLError(err))
+		return nil, fmt.Errorf("GET %s: %w", Redact(url), stripURLError(err))
 	}
 	defer resp.Body.Close()
 	now := c.now()
@@ -210,7 +210,7 @@ func (c *Client) Get(ctx context.Context, url string, req Request) (*Response, e
 	}
 	body, err := c.readBody(resp)
 	if err != nil {
-		return nil, fmt.Errorf("fetch %s: %w", Redact(url), err)
+		return nil, fmt.Errorf("GET %s: %w", Redact(url), err)
 	}
 	return &Response{
 		URL:          resp.Request.URL.String(),
@@ -258,9 +258,9 @@ func (c *Client) notModified(resp *http.Response, url string, req Request, now t
 func (c *Client) readBody(resp *http.Response) ([]byte, error) {
 	gz := isGzip(resp.Header.Get("Content-Encoding"))
 	if !gz && resp.ContentLength > c.maxBody {
-		return nil, fmt.Errorf("%w: %d bytes announced, limit %d", ErrTooLarge, resp.ContentLength, c.maxBody)
+		return nil, &tooLargeError{limit: c.maxBody, announced: resp.ContentLength}
 	}
-	var r io.Reader = &capReader{r: resp.Body, left: c.maxBody}
+	var r io.Reader = &capReader{r: resp.Body, left: c.maxBody, limit: c.maxBody}
 	if gz {
 		// The compressed stream is capped too (above), so endless padding
 		// cannot be streamed forever.
@@ -269,9 +269,12 @@ func (c *Client) readBody(resp *http.Response) ([]byte, error) {
 			return nil, fmt.Errorf("gzip: %w", err)
 		}
 		defer zr.Close()
-		r = &capReader{r: zr, left: c.maxBody}
+		r = &capReader{r: zr, left: c.maxBody, limit: c.maxBody}
 	}
 	body, err := io.ReadAll(r)
+	if errors.Is(err, ErrTooLarge) {
+		return nil, err // already says what and why
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read body: %w", err)
 	}
@@ -281,13 +284,14 @@ func (c *Client) readBody(resp *http.Response) ([]byte, error) {
 // capReader fails with ErrTooLarge once more than left bytes are read,
 // rather than truncating silently.
 type capReader struct {
-	r    io.Reader
-	left int64
+	r     io.Reader
+	left  int64
+	limit int64 // for the error message
 }
 
 func (c *capReader) Read(p []byte) (int, error) {
 	if c.left < 0 {
-		return 0, fmt.Errorf("%w: over the limit", ErrTooLarge)
+		return 0, &tooLargeError{limit: c.limit}
 	}
 	// Read one byte past the limit to tell "exactly at" from "over".
 	if int64(len(p)) > c.left+1 {
@@ -296,9 +300,42 @@ func (c *capReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.left -= int64(n)
 	if c.left < 0 {
-		return n, fmt.Errorf("%w: over the limit", ErrTooLarge)
+		return n, &tooLargeError{limit: c.limit}
 	}
 	return n, err
+}
+
+// tooLargeError names the cap and the setting it comes from, so an operator
+// knows what to raise. It matches ErrTooLarge with errors.Is.
+type tooLargeError struct {
+	limit     int64
+	announced int64 // Content-Length, when that is how we know
+}
+
+func (e *tooLargeError) Error() string {
+	if e.announced > 0 {
+		return fmt.Sprintf("body of %s exceeds fetch.max_body (%s)", formatSize(e.announced), formatSize(e.limit))
+	}
+	return fmt.Sprintf("body exceeds fetch.max_body (%s)", formatSize(e.limit))
+}
+
+func (e *tooLargeError) Is(target error) bool { return target == ErrTooLarge }
+
+// formatSize writes n the way the configuration spells sizes: "2 MiB",
+// "512 KiB", else in bytes.
+func formatSize(n int64) string {
+	for _, u := range []struct {
+		size int64
+		name string
+	}{{1 << 30, "GiB"}, {1 << 20, "MiB"}, {1 << 10, "KiB"}} {
+		if n >= u.size && n%u.size == 0 {
+			return fmt.Sprintf("%d %s", n/u.size, u.name)
+		}
+	}
+	if n >= 1<<20 {
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 func isGzip(enc string) bool {

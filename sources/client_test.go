@@ -190,7 +190,62 @@ func TestClientPlainBodyCap(t *testing.T) {
 			if !strings.Contains(err.Error(), srv.URL) {
 				t.Errorf("error %q does not name the URL", err)
 			}
+			if !strings.Contains(err.Error(), "fetch.max_body (1000 bytes)") {
+				t.Errorf("error %q does not name the limit and its setting", err)
+			}
 		})
+	}
+}
+
+// TestClientTooLargeMessage pins the wording operators see: the request, the
+// limit and the setting it comes from, said once, with no "fetch" prefix
+// (the scheduler and the CLI add "fetch SOURCE:").
+func TestClientTooLargeMessage(t *testing.T) {
+	const limit = 2 << 20
+	big := bytes.Repeat([]byte("x"), limit+10)
+	tests := []struct {
+		name    string
+		length  bool
+		gzipped bool
+		want    string
+	}{
+		{"announced", true, false, ": body of 2.0 MiB exceeds fetch.max_body (2 MiB)"},
+		{"streamed", false, false, ": body exceeds fetch.max_body (2 MiB)"},
+		{"gzip", false, true, ": body exceeds fetch.max_body (2 MiB)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				body := big
+				if tt.gzipped {
+					w.Header().Set("Content-Encoding", "gzip")
+					body = gzipBytes(t, big)
+				}
+				if tt.length {
+					w.Header().Set("Content-Length", fmt.Sprint(len(body)))
+				}
+				w.Write(body)
+			}))
+			defer srv.Close()
+			_, err := newTestClient(ClientOptions{MaxBody: limit}).Get(context.Background(), srv.URL+"/huge", Request{})
+			if !errors.Is(err, ErrTooLarge) {
+				t.Fatalf("err = %v, want ErrTooLarge", err)
+			}
+			if want := "GET " + srv.URL + "/huge" + tt.want; err.Error() != want {
+				t.Errorf("err = %q\nwant  %q", err, want)
+			}
+		})
+	}
+}
+
+func TestFormatSize(t *testing.T) {
+	for n, want := range map[int64]string{
+		10 << 20: "10 MiB", 512 << 10: "512 KiB", 1 << 30: "1 GiB", 1000: "1000 bytes",
+		3<<20 + 1: "3.0 MiB", 0: "0 bytes",
+	} {
+		if got := formatSize(n); got != want {
+			t.Errorf("formatSize(%d) = %q, want %q", n, got, want)
+		}
 	}
 }
 

@@ -26,8 +26,10 @@ var datePrefixes = []string{
 // ParseDate parses a date leniently: RFC 3339 and RFC 1123, forms such as
 // "Aug 16, 2018", "16 August 2018", "2025-09-14 16:20" and "18 Nov 2026",
 // labels such as "Updated:" before the date, and relative forms such as
-// "3 hours ago" and "yesterday", which count back from now. A date without
-// a zone is read in loc (UTC when loc is nil). The result is in UTC.
+// "3 hours ago" and "yesterday", which count back from now and are
+// truncated to their unit (the hour, the day in loc) so that they do not
+// drift from one fetch to the next. A date without a zone is read in loc
+// (UTC when loc is nil). The result is in UTC.
 func ParseDate(s string, loc *time.Location, now time.Time) (time.Time, error) {
 	if loc == nil {
 		loc = time.UTC
@@ -36,7 +38,7 @@ func ParseDate(s string, loc *time.Location, now time.Time) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, errNoDate
 	}
-	if t, ok := parseRelative(strings.ToLower(s), now); ok {
+	if t, ok := parseRelative(strings.ToLower(s), loc, now); ok {
 		return t.UTC(), nil
 	}
 	if isDigits(s) && len(s) < 8 {
@@ -84,24 +86,33 @@ func isDigits(s string) bool {
 	return s != ""
 }
 
-// relativeUnits maps the unit words of "N units ago" to durations; months
-// and years are handled by calendar arithmetic instead.
-var relativeUnits = map[string]time.Duration{
-	"second": time.Second, "sec": time.Second, "s": time.Second,
-	"minute": time.Minute, "min": time.Minute, "m": time.Minute,
-	"hour": time.Hour, "hr": time.Hour, "h": time.Hour,
-	"day": 24 * time.Hour, "d": 24 * time.Hour,
-	"week": 7 * 24 * time.Hour, "wk": 7 * 24 * time.Hour, "w": 7 * 24 * time.Hour,
+// relativeUnits maps the unit words of "N units ago" to durations and to
+// the granularity the result is truncated to; months and years are handled
+// by calendar arithmetic instead.
+var relativeUnits = map[string]struct{ d, grain time.Duration }{
+	"second": {time.Second, time.Second}, "sec": {time.Second, time.Second}, "s": {time.Second, time.Second},
+	"minute": {time.Minute, time.Minute}, "min": {time.Minute, time.Minute}, "m": {time.Minute, time.Minute},
+	"hour": {time.Hour, time.Hour}, "hr": {time.Hour, time.Hour}, "h": {time.Hour, time.Hour},
+	"day": {day, day}, "d": {day, day},
+	"week": {7 * day, day}, "wk": {7 * day, day}, "w": {7 * day, day},
 }
 
+const day = 24 * time.Hour
+
 // parseRelative reads "just now", "today", "yesterday" and "N units ago".
-// s must be lower case with single spaces.
-func parseRelative(s string, now time.Time) (time.Time, bool) {
+// s must be lower case with single spaces. A page says "3 hours ago" for a
+// whole hour, so the result is truncated to the unit in loc ("3 hours ago"
+// is the start of that hour, "2 days ago" the start of that day): the
+// same text fetched a minute later gives the same time, and the item is
+// not seen as updated on every fetch.
+func parseRelative(s string, loc *time.Location, now time.Time) (time.Time, bool) {
 	switch s {
-	case "just now", "now", "today", "moments ago", "a moment ago":
-		return now, true
+	case "just now", "now", "moments ago", "a moment ago":
+		return truncate(now, time.Minute, loc), true
+	case "today":
+		return truncate(now, day, loc), true
 	case "yesterday":
-		return now.AddDate(0, 0, -1), true
+		return truncate(now.In(loc).AddDate(0, 0, -1), day, loc), true
 	}
 	rest, ok := strings.CutSuffix(s, " ago")
 	if !ok {
@@ -114,15 +125,37 @@ func parseRelative(s string, now time.Time) (time.Time, bool) {
 	unit = strings.TrimSuffix(unit, "s")
 	switch unit {
 	case "month", "mo", "mon":
-		return now.AddDate(0, -num, 0), true
+		return truncate(now.In(loc).AddDate(0, -num, 0), day, loc), true
 	case "year", "yr", "y":
-		return now.AddDate(-num, 0, 0), true
+		return truncate(now.In(loc).AddDate(-num, 0, 0), day, loc), true
 	}
-	d, ok := relativeUnits[unit]
+	u, ok := relativeUnits[unit]
 	if !ok {
 		return time.Time{}, false
 	}
-	return now.Add(-time.Duration(num) * d), true
+	if u.grain == day {
+		// Calendar days, so a DST change does not shift the result by an hour.
+		return truncate(now.In(loc).AddDate(0, 0, -num*int(u.d/day)), day, loc), true
+	}
+	return truncate(now.Add(-time.Duration(num)*u.d), u.grain, loc), true
+}
+
+// truncate rounds t down to the start of its second, minute, hour or day
+// as read on a clock in loc, which matters for zones with a half-hour offset
+// and for days.
+func truncate(t time.Time, grain time.Duration, loc *time.Location) time.Time {
+	t = t.In(loc)
+	y, mo, d := t.Date()
+	h, mi, s := t.Clock()
+	switch grain {
+	case day:
+		h, mi, s = 0, 0, 0
+	case time.Hour:
+		mi, s = 0, 0
+	case time.Minute:
+		s = 0
+	}
+	return time.Date(y, mo, d, h, mi, s, 0, loc)
 }
 
 // splitCount splits "3 hours", "3hours", "an hour" or "a day" into a count

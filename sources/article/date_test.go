@@ -40,13 +40,14 @@ func TestParseDate(t *testing.T) {
 		{"3 hours ago", nil, utc(2026, 11, 20, 9, 0)},
 		{"an hour ago", nil, utc(2026, 11, 20, 11, 0)},
 		{"45 minutes ago", nil, utc(2026, 11, 20, 11, 15)},
-		{"2 days ago", nil, utc(2026, 11, 18, 12, 0)},
-		{"1 week ago", nil, utc(2026, 11, 13, 12, 0)},
-		{"3 months ago", nil, utc(2026, 8, 20, 12, 0)},
-		{"a year ago", nil, utc(2025, 11, 20, 12, 0)},
+		{"2 days ago", nil, utc(2026, 11, 18, 0, 0)},
+		{"1 week ago", nil, utc(2026, 11, 13, 0, 0)},
+		{"3 months ago", nil, utc(2026, 8, 20, 0, 0)},
+		{"a year ago", nil, utc(2025, 11, 20, 0, 0)},
 		{"5h ago", nil, utc(2026, 11, 20, 7, 0)},
-		{"Yesterday", nil, utc(2026, 11, 19, 12, 0)},
-		{"Updated: 2 days ago", nil, utc(2026, 11, 18, 12, 0)},
+		{"Yesterday", nil, utc(2026, 11, 19, 0, 0)},
+		{"Yesterday", plus8, utc(2026, 11, 18, 16, 0)},
+		{"Updated: 2 days ago", nil, utc(2026, 11, 18, 0, 0)},
 	}
 	for _, tt := range tests {
 		got, err := ParseDate(tt.in, tt.loc, now)
@@ -56,6 +57,54 @@ func TestParseDate(t *testing.T) {
 		}
 		if !got.Equal(tt.want) || got.Location() != time.UTC {
 			t.Errorf("ParseDate(%q, %v) = %v, want %v in UTC", tt.in, tt.loc, got, tt.want)
+		}
+	}
+}
+
+// TestParseDateRelativeStable checks that a relative date read on two
+// fetches a little apart gives the same time, so the item is not seen as
+// updated on every fetch.
+func TestParseDateRelativeStable(t *testing.T) {
+	india := time.FixedZone("IST", 5*3600+1800)
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Skip("no tzdata:", err)
+	}
+	at := func(loc *time.Location, y int, m time.Month, d, h, min, s int) time.Time {
+		return time.Date(y, m, d, h, min, s, 0, loc)
+	}
+	tests := []struct {
+		in         string
+		loc        *time.Location
+		now1, now2 time.Time
+		want       time.Time
+	}{
+		{"yesterday", nil, at(time.UTC, 2026, 11, 26, 17, 13, 50), at(time.UTC, 2026, 11, 26, 17, 14, 33), at(time.UTC, 2026, 11, 25, 0, 0, 0)},
+		{"3 hours ago", nil, at(time.UTC, 2026, 11, 26, 17, 2, 0), at(time.UTC, 2026, 11, 26, 17, 58, 59), at(time.UTC, 2026, 11, 26, 14, 0, 0)},
+		{"5 minutes ago", nil, at(time.UTC, 2026, 11, 26, 17, 2, 1), at(time.UTC, 2026, 11, 26, 17, 2, 58), at(time.UTC, 2026, 11, 26, 16, 57, 0)},
+		{"30 seconds ago", nil, at(time.UTC, 2026, 11, 26, 17, 2, 1), at(time.UTC, 2026, 11, 26, 17, 2, 1).Add(900 * time.Millisecond), at(time.UTC, 2026, 11, 26, 17, 1, 31)},
+		{"2 days ago", nil, at(time.UTC, 2026, 11, 26, 0, 0, 1), at(time.UTC, 2026, 11, 26, 23, 59, 59), at(time.UTC, 2026, 11, 24, 0, 0, 0)},
+		{"2 weeks ago", nil, at(time.UTC, 2026, 11, 26, 1, 0, 0), at(time.UTC, 2026, 11, 26, 22, 0, 0), at(time.UTC, 2026, 11, 12, 0, 0, 0)},
+		{"3 months ago", nil, at(time.UTC, 2026, 11, 26, 1, 0, 0), at(time.UTC, 2026, 11, 26, 22, 0, 0), at(time.UTC, 2026, 8, 26, 0, 0, 0)},
+		{"a year ago", nil, at(time.UTC, 2026, 11, 26, 1, 0, 0), at(time.UTC, 2026, 11, 26, 22, 0, 0), at(time.UTC, 2025, 11, 26, 0, 0, 0)},
+		{"just now", nil, at(time.UTC, 2026, 11, 26, 17, 2, 1), at(time.UTC, 2026, 11, 26, 17, 2, 59), at(time.UTC, 2026, 11, 26, 17, 2, 0)},
+		{"today", nil, at(time.UTC, 2026, 11, 26, 1, 0, 0), at(time.UTC, 2026, 11, 26, 22, 0, 0), at(time.UTC, 2026, 11, 26, 0, 0, 0)},
+		// The day starts at midnight in the source's zone, not in UTC.
+		{"yesterday", ny, at(ny, 2026, 11, 26, 1, 0, 0), at(ny, 2026, 11, 26, 23, 0, 0), at(ny, 2026, 11, 25, 0, 0, 0)},
+		{"an hour ago", india, at(india, 2026, 11, 26, 10, 5, 0), at(india, 2026, 11, 26, 10, 55, 0), at(india, 2026, 11, 26, 9, 0, 0)},
+		// Across the end of DST (1 November 2026 in New York), days stay calendar days.
+		{"2 days ago", ny, at(ny, 2026, 11, 2, 0, 30, 0), at(ny, 2026, 11, 2, 23, 30, 0), at(ny, 2026, 10, 31, 0, 0, 0)},
+	}
+	for _, tt := range tests {
+		for _, now := range []time.Time{tt.now1, tt.now2} {
+			got, err := ParseDate(tt.in, tt.loc, now)
+			if err != nil {
+				t.Errorf("ParseDate(%q, now=%v): %v", tt.in, now, err)
+				continue
+			}
+			if !got.Equal(tt.want) {
+				t.Errorf("ParseDate(%q, %v, now=%v) = %v, want %v", tt.in, tt.loc, now, got, tt.want.UTC())
+			}
 		}
 	}
 }

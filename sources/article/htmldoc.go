@@ -32,11 +32,14 @@ func ParseHTML(ctx context.Context, r io.Reader, pageURL string, loc *time.Locat
 		return nil, fmt.Errorf("parse html: %w", err)
 	}
 	m := readMeta(doc)
-	a, err := extractBody(doc, pageURL)
+	a, body, err := extractBody(doc, pageURL)
 	if err != nil {
 		return nil, err
 	}
 	m.merge(a, loc, now)
+	if err := a.setBody(body, pageURL); err != nil {
+		return nil, err
+	}
 	a.Paragraphs = dropTitle(a.Paragraphs, a.Title)
 	if a.Title == "" || len(a.Paragraphs) == 0 {
 		return a, ErrNoArticle
@@ -51,7 +54,7 @@ func htmlParagraphs(n *html.Node) []string {
 	var walk func(*html.Node)
 	walk = func(n *html.Node) {
 		if n.Type == html.ElementNode {
-			switch n.DataAtom {
+			switch tagOf(n) {
 			case atom.P, atom.Pre, atom.Li:
 				if t := collapse(textOf(n)); t != "" {
 					out = append(out, t)

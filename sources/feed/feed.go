@@ -51,7 +51,7 @@ func (s *Source) Fetch(ctx context.Context, req sources.Request) (*sources.Resul
 	if err != nil || res.NotModified {
 		return res, err
 	}
-	p, err := Parse(resp.Body, resp.Header.Get("Content-Type"), resp.URL)
+	p, err := parse(resp.Body, resp.Header.Get("Content-Type"), resp.URL, s.now())
 	if err != nil {
 		return nil, err // Parse names the URL, redacted
 	}

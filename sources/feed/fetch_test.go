@@ -95,6 +95,30 @@ func TestFetchCacheHintBeatsTTL(t *testing.T) {
 	}
 }
 
+// TestFetchFutureDates checks that an item dated years ahead does not stay
+// on top of every merged feed: its date is dropped (the store then uses the
+// time it was first seen), while a small clock skew is tolerated.
+func TestFetchFutureDates(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `<rss version="2.0"><channel><title>F</title>
+			<item><link>https://x.org/1</link><title>Far</title><pubDate>Fri, 01 Jan 2100 00:00:00 GMT</pubDate></item>
+			<item><link>https://x.org/2</link><title>Skewed</title><pubDate>Tue, 05 Mar 2024 12:30:00 GMT</pubDate></item>
+			<item><link>https://x.org/3</link><title>Past</title><pubDate>Mon, 04 Mar 2024 08:00:00 GMT</pubDate></item>
+			</channel></rss>`)
+	}))
+	defer srv.Close()
+	res, err := newSource(srv.URL).Fetch(context.Background(), sources.Request{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []time.Time{{}, fetchNow.Add(30 * time.Minute), time.Date(2024, 3, 4, 8, 0, 0, 0, time.UTC)}
+	for i, it := range res.Items {
+		if !it.Published.Equal(want[i]) {
+			t.Errorf("%s: published %v, want %v", it.Title, it.Published, want[i])
+		}
+	}
+}
+
 func TestFetchErrors(t *testing.T) {
 	tests := []struct {
 		name    string

@@ -15,8 +15,9 @@ import (
 
 // normalizeItems maps gofeed items into sources.Item, resolving links
 // against base (nil: only absolute links are kept) and keeping ids unique within the feed.
-// Items without authors are credited to feedAuthors.
-func normalizeItems(in []*gofeed.Item, base *url.URL, feedAuthors []*gofeed.Person) []sources.Item {
+// Items without authors are credited to feedAuthors. Dates more than
+// sources.MaxClockSkew after now are dropped (zero now: none are).
+func normalizeItems(in []*gofeed.Item, base *url.URL, feedAuthors []*gofeed.Person, now time.Time) []sources.Item {
 	fallback := authors(feedAuthors, nil)
 	out := make([]sources.Item, 0, len(in))
 	seen := make(map[string]bool, len(in))
@@ -24,7 +25,7 @@ func normalizeItems(in []*gofeed.Item, base *url.URL, feedAuthors []*gofeed.Pers
 		if gi == nil {
 			continue
 		}
-		it := normalizeItem(gi, base)
+		it := normalizeItem(gi, base, now)
 		if len(it.Authors) == 0 && len(fallback) > 0 {
 			it.Authors = append([]sources.Author(nil), fallback...)
 		}
@@ -37,7 +38,7 @@ func normalizeItems(in []*gofeed.Item, base *url.URL, feedAuthors []*gofeed.Pers
 	return out
 }
 
-func normalizeItem(gi *gofeed.Item, base *url.URL) sources.Item {
+func normalizeItem(gi *gofeed.Item, base *url.URL, now time.Time) sources.Item {
 	it := sources.Item{
 		Link:       itemLink(gi, base),
 		Title:      sources.PlainText(gi.Title),
@@ -45,8 +46,8 @@ func normalizeItem(gi *gofeed.Item, base *url.URL) sources.Item {
 		Content:    strings.TrimSpace(gi.Content),
 		Authors:    authors(gi.Authors, gi.Author),
 		Categories: categories(gi.Categories),
-		Published:  utc(gi.PublishedParsed),
-		Updated:    utc(gi.UpdatedParsed),
+		Published:  sources.CheckDate(utc(gi.PublishedParsed), now),
+		Updated:    sources.CheckDate(utc(gi.UpdatedParsed), now),
 		Enclosures: enclosures(gi.Enclosures, base),
 	}
 	if it.Published.IsZero() {
@@ -56,7 +57,21 @@ func normalizeItem(gi *gofeed.Item, base *url.URL) sources.Item {
 		it.Image = sources.ResolveURL(base, gi.Image.URL)
 	}
 	it.ID = itemID(gi, it)
+	// After the ID, which hashes the title as the feed gave it, so that ids
+	// of stored items do not change.
+	if it.Title == "" {
+		it.Title = sources.TitleFromText(firstNonEmpty(it.Summary, it.Content))
+	}
 	return it
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
 }
 
 // itemLink is the item's link, else its first other link, else a GUID that

@@ -37,11 +37,20 @@ type Parsed struct {
 // Parse parses a feed body (RSS 0.9x/1.0/2.0, Atom 0.3/1.0, JSON Feed
 // 1.0/1.1) fetched from feedURL and normalises its items. contentType is the
 // HTTP Content-Type, whose charset applies when the body does not declare
-// its own encoding.
+// its own encoding. Item dates are taken as they are; Source.Fetch also
+// drops dates too far in the future (see sources.CheckDate).
 func Parse(body []byte, contentType, feedURL string) (*Parsed, error) {
+	return parse(body, contentType, feedURL, time.Time{})
+}
+
+// parse is Parse checking item dates against now; a zero now checks nothing.
+func parse(body []byte, contentType, feedURL string, now time.Time) (*Parsed, error) {
 	body, err := toUTF8(body, contentType)
 	if err != nil {
 		return nil, fmt.Errorf("parse feed %s: %w", sources.Redact(feedURL), err)
+	}
+	if !isJSON(body) {
+		body = cleanXML(body, xmlDeclEncoding(body))
 	}
 	fp := gofeed.NewParser()
 	// The content image scan parses every item's HTML once more; the feeds
@@ -67,7 +76,7 @@ func Parse(body []byte, contentType, feedURL string) (*Parsed, error) {
 	case *jsonfeed.Feed:
 		escapeJSONText(f.Items, orig.Items)
 	}
-	p.Items = normalizeItems(f.Items, base, feedAuthors(f))
+	p.Items = normalizeItems(f.Items, base, feedAuthors(f), now)
 	return p, nil
 }
 
@@ -158,6 +167,12 @@ func toUTF8(body []byte, contentType string) ([]byte, error) {
 		return nil, fmt.Errorf("decode %s: %w", name, err)
 	}
 	return out, nil
+}
+
+// isJSON reports whether body looks like a JSON Feed rather than XML.
+func isJSON(body []byte) bool {
+	body = bytes.TrimLeft(body, " \t\r\n")
+	return len(body) > 0 && (body[0] == '{' || body[0] == '[')
 }
 
 // xmlDeclEncoding returns the encoding named in a leading

@@ -37,7 +37,7 @@ func TestErrorsHideSecrets(t *testing.T) {
 		{"connection refused", secretURL(refused), "refused"},
 		{"500", secretURL(host) + "&status=500", "500"},
 		{"429", secretURL(host) + "&status=429", "429"},
-		{"body too large", secretURL(host) + "&status=big", "too large"},
+		{"body too large", secretURL(host) + "&status=big", "exceeds fetch.max_body (1 KiB)"},
 		{"parse error", secretURL(host) + "&status=garbage", "parse feed"},
 		{"redirect loop", secretURL(host) + "&status=loop", "redirects"},
 	}

@@ -5,8 +5,9 @@ import (
 	"sync"
 )
 
-// cache is a small LRU of link -> extracted body, bounded by entries and by
-// bytes so a long-running process neither refetches nor grows without end.
+// cache is a small LRU of link -> extracted page, bounded by entries and by
+// body bytes so a long-running process neither refetches nor grows without
+// end.
 type cache struct {
 	mu       sync.Mutex
 	max      int
@@ -17,26 +18,27 @@ type cache struct {
 }
 
 type entry struct {
-	link, body string
+	link string
+	page page
 }
 
 func newCache(max, maxBytes int) *cache {
 	return &cache{max: max, maxBytes: maxBytes, ll: list.New(), m: map[string]*list.Element{}}
 }
 
-func (c *cache) get(link string) (string, bool) {
+func (c *cache) get(link string) (page, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	el, ok := c.m[link]
 	if !ok {
-		return "", false
+		return page{}, false
 	}
 	c.ll.MoveToFront(el)
-	return el.Value.(*entry).body, true
+	return el.Value.(*entry).page, true
 }
 
-func (c *cache) put(link, body string) {
-	if c.max <= 0 || len(body) > c.maxBytes {
+func (c *cache) put(link string, p page) {
+	if c.max <= 0 || len(p.body) > c.maxBytes {
 		return
 	}
 	c.mu.Lock()
@@ -44,8 +46,8 @@ func (c *cache) put(link, body string) {
 	if el, ok := c.m[link]; ok {
 		c.remove(el)
 	}
-	c.m[link] = c.ll.PushFront(&entry{link, body})
-	c.bytes += len(body)
+	c.m[link] = c.ll.PushFront(&entry{link, p})
+	c.bytes += len(p.body)
 	for c.ll.Len() > c.max || c.bytes > c.maxBytes {
 		c.remove(c.ll.Back())
 	}
@@ -54,5 +56,5 @@ func (c *cache) put(link, body string) {
 func (c *cache) remove(el *list.Element) {
 	e := c.ll.Remove(el).(*entry)
 	delete(c.m, e.link)
-	c.bytes -= len(e.body)
+	c.bytes -= len(e.page.body)
 }

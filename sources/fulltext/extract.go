@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/andybalholm/cascadia"
@@ -46,25 +47,65 @@ func newExtractor(expr string) (*extractor, error) {
 	return x, nil
 }
 
-// extract returns the cleaned inner HTML of the article body of page, with
-// links made absolute against pageURL (or the page's <base href>).
-func (x *extractor) extract(ctx context.Context, page []byte, pageURL string) (string, error) {
+// page is what an article page gives an item: its body and, for items
+// that lack them, its date and authors.
+type page struct {
+	body      string
+	published time.Time // zero when the page declares none
+	authors   []sources.Author
+}
+
+// extract returns the cleaned article body of raw, with links made
+// absolute against pageURL (or the page's <base href>) and without a
+// leading heading that repeats title, and the date and authors the page
+// declares. now bounds the date (see sources.CheckDate).
+func (x *extractor) extract(ctx context.Context, raw []byte, pageURL, title string, now time.Time) (page, error) {
 	u, err := url.Parse(pageURL)
 	if err != nil {
-		return "", fmt.Errorf("page URL %q: not a URL", sources.Redact(pageURL))
+		return page{}, fmt.Errorf("page URL %q: not a URL", sources.Redact(pageURL))
 	}
-	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(page))
+	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(raw))
 	if err != nil {
-		return "", fmt.Errorf("parse: %w", err)
+		return page{}, fmt.Errorf("parse: %w", err)
 	}
 	base := html.BaseURL(doc, u)
+	// Before clean, which removes the <script> that holds JSON-LD.
+	meta := article.Metadata(doc.Nodes[0], nil, time.Time{})
+	p := page{published: meta.Published, authors: meta.Authors}
 	if x.sel != nil {
-		body := doc.FindMatcher(x.sel).First()
-		if body.Length() == 0 {
-			return "", fmt.Errorf("content selector %q matched nothing", x.expr)
-		}
-		return render(body, base)
+		p.body, err = x.selected(doc, base, title)
+	} else {
+		p.body, err = x.readable(ctx, doc, base, title, &p)
 	}
+	if err != nil {
+		return page{}, err
+	}
+	p.published = sources.CheckDate(p.published, now)
+	return p, nil
+}
+
+// selected returns the elements the content selector matches, in order.
+// A match inside another match is part of it already.
+func (x *extractor) selected(doc *goquery.Document, base *url.URL, title string) (string, error) {
+	all := doc.FindMatcher(x.sel)
+	top := all.FilterFunction(func(_ int, s *goquery.Selection) bool {
+		return s.ParentsMatcher(x.sel).Length() == 0
+	})
+	if top.Length() == 0 {
+		return "", fmt.Errorf("content selector %q matched nothing", x.expr)
+	}
+	if top.Length() == 1 {
+		article.DropHeading(top.Get(0), title)
+		return render(top, base, false)
+	}
+	// Several matches ("article p"): each keeps its own tag, or paragraphs
+	// would run together.
+	return render(top, base, true)
+}
+
+// readable extracts the body with readability, filling p's date and
+// authors from what readability found when the metadata had none.
+func (x *extractor) readable(ctx context.Context, doc *goquery.Document, base *url.URL, title string, p *page) (string, error) {
 	// readability drops class and id attributes, so widgets named by them
 	// are removed before it runs.
 	clean(doc.Find("body"))
@@ -76,27 +117,50 @@ func (x *extractor) extract(ctx context.Context, page []byte, pageURL string) (s
 	if err != nil {
 		return "", err
 	}
+	if p.published.IsZero() {
+		p.published = a.Published
+	}
+	if len(p.authors) == 0 {
+		p.authors = a.Authors
+	}
 	adoc, err := goquery.NewDocumentFromReader(strings.NewReader(a.HTML))
 	if err != nil {
 		return "", fmt.Errorf("parse extracted body: %w", err)
 	}
 	body := adoc.Find("body")
-	return render(body, base)
+	if body.Length() > 0 {
+		article.DropHeading(body.Get(0), title, a.Title)
+	}
+	return render(body, base, false)
 }
 
-// render cleans body, absolutizes its links and returns its inner HTML.
-func render(body *goquery.Selection, base *url.URL) (string, error) {
-	clean(body)
-	html.Absolutize(body, base)
-	h, err := body.Html()
-	if err != nil {
-		return "", fmt.Errorf("render body: %w", err)
-	}
-	h = strings.TrimSpace(h)
-	if strings.TrimSpace(body.Text()) == "" && body.Find("img, video, audio, iframe").Length() == 0 {
+// render cleans sel, absolutizes its links and returns its inner HTML, or
+// the outer HTML of each element when outer is set.
+func render(sel *goquery.Selection, base *url.URL, outer bool) (string, error) {
+	clean(sel)
+	html.Absolutize(sel, base)
+	if strings.TrimSpace(sel.Text()) == "" && sel.Find("img, video, audio, iframe").Length() == 0 {
 		return "", errEmpty
 	}
-	return h, nil
+	var b strings.Builder
+	for i := range sel.Length() {
+		el := sel.Eq(i)
+		var h string
+		var err error
+		if outer {
+			h, err = goquery.OuterHtml(el)
+		} else {
+			h, err = el.Html()
+		}
+		if err != nil {
+			return "", fmt.Errorf("render body: %w", err)
+		}
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(strings.TrimSpace(h))
+	}
+	return b.String(), nil
 }
 
 // clean removes site chrome from inside body: scripts, navigation, sidebars,

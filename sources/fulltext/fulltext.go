@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"mime"
+	"strings"
 	"sync"
 	"time"
 
@@ -41,6 +42,9 @@ type Options struct {
 	// Concurrency is how many pages of one source are fetched at once.
 	// Zero: DefaultConcurrency.
 	Concurrency int
+	// Now returns the current time, which bounds dates read from pages.
+	// Nil: time.Now.
+	Now func() time.Time
 }
 
 type source struct {
@@ -51,12 +55,14 @@ type source struct {
 	conc   int
 	cache  *cache
 	retry  *retrySet
+	now    func() time.Time
 }
 
 // Wrap returns a Source that fetches src and then, for each item with a link
 // that is not yet known (req.Known is nil or reports false), fetches the
-// item's page once and sets Item.Content to the extracted article body.
-// Known items get an empty Content, which the store reads as "keep what is
+// item's page once and sets Item.Content to the extracted article body; an
+// item without a date or without authors takes them from the page's
+// metadata. Known items get an empty Content, which the store reads as "keep what is
 // stored", so their pages are not fetched again. A page that fails keeps
 // the item's teaser and adds a warning; it never fails the fetch, and it is
 // tried again on later fetches. When the fetch's deadline nears, pages not
@@ -80,6 +86,10 @@ func Wrap(src sources.Source, opts Options) (sources.Source, error) {
 		conc:   opts.Concurrency,
 		cache:  newCache(cacheEntries, cacheBytes),
 		retry:  newRetrySet(retryEntries),
+		now:    opts.Now,
+	}
+	if s.now == nil {
+		s.now = time.Now
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -158,15 +168,15 @@ func (s *source) fetchPages(ctx context.Context, todo work, items []sources.Item
 				s.markRetry(items, ids, true)
 				return nil
 			}
-			body, err := s.body(ctx, link)
+			p, err := s.page(ctx, link, items[ids[0]].Title)
 			if err != nil {
-				warns[i] = fmt.Sprintf("full text %s: %v", sources.Redact(link), err)
+				warns[i] = "full text: " + err.Error()
 				s.markRetry(items, ids, true)
 				return nil
 			}
-			s.cache.put(link, body)
+			s.cache.put(link, p)
 			for _, j := range ids {
-				items[j].Content = body
+				fill(&items[j], p, true)
 			}
 			s.markRetry(items, ids, false)
 			return nil
@@ -217,9 +227,14 @@ func (s *source) plan(ctx context.Context, req sources.Request, items []sources.
 		case it.Link == "":
 		case req.Known != nil && !s.retry.has(it.ID) && req.Known(ctx, it.ID):
 			it.Content = ""
+			// The date and authors are stored with the item and compared on
+			// every fetch: give them again, or the item would flap.
+			if p, ok := s.cache.get(it.Link); ok {
+				fill(it, p, false)
+			}
 		default:
-			if body, ok := s.cache.get(it.Link); ok {
-				it.Content = body
+			if p, ok := s.cache.get(it.Link); ok {
+				fill(it, p, true)
 				continue
 			}
 			if _, queued := w.items[it.Link]; !queued {
@@ -231,20 +246,42 @@ func (s *source) plan(ctx context.Context, req sources.Request, items []sources.
 	return w
 }
 
-// body fetches link and extracts its article body.
-func (s *source) body(ctx context.Context, link string) (string, error) {
+// fill sets it's content (when content is set) from p, and its date and
+// authors when it has none.
+func fill(it *sources.Item, p page, content bool) {
+	if content {
+		it.Content = p.body
+	}
+	if it.Published.IsZero() && it.Updated.IsZero() {
+		it.Published = p.published
+	}
+	if len(it.Authors) == 0 && len(p.authors) > 0 {
+		it.Authors = append([]sources.Author(nil), p.authors...)
+	}
+}
+
+// page fetches link and extracts its article. Errors name the link once.
+func (s *source) page(ctx context.Context, link, title string) (page, error) {
 	resp, err := s.client.Get(ctx, link, sources.Request{})
 	if err != nil {
-		return "", err
+		return page{}, err // the client's errors name the URL
 	}
+	where := sources.Redact(link)
 	if ct := resp.Header.Get("Content-Type"); ct != "" {
 		if mt, _, _ := mime.ParseMediaType(ct); mt != "text/html" && mt != "application/xhtml+xml" {
-			return "", fmt.Errorf("not an HTML page (%s)", ct)
+			return page{}, fmt.Errorf("%s: not an HTML page (%s)", where, ct)
 		}
 	}
-	page, err := resp.UTF8()
+	raw, err := resp.UTF8()
 	if err != nil {
-		return "", err
+		return page{}, err // names the URL
 	}
-	return s.ext.extract(ctx, page, resp.URL)
+	p, err := s.ext.extract(ctx, raw, resp.URL, title, s.now())
+	if err != nil && !strings.Contains(err.Error(), where) { // article.Extract's errors name it
+		err = fmt.Errorf("%s: %w", where, err)
+	}
+	if err != nil {
+		return page{}, err
+	}
+	return p, nil
 }

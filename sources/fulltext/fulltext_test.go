@@ -319,18 +319,18 @@ func TestWrapErrors(t *testing.T) {
 
 func TestCacheBounds(t *testing.T) {
 	c := newCache(2, 10)
-	c.put("a", "1234")
-	c.put("b", "1234")
+	c.put("a", page{body: "1234"})
+	c.put("b", page{body: "1234"})
 	c.get("a") // a is now the most recent
-	c.put("c", "1234")
+	c.put("c", page{body: "1234"})
 	if _, ok := c.get("b"); ok {
 		t.Error("least recently used entry kept past the entry bound")
 	}
-	c.put("d", "123456789")
+	c.put("d", page{body: "123456789"})
 	if _, ok := c.get("a"); ok {
 		t.Error("entry kept past the byte bound")
 	}
-	c.put("huge", "12345678901")
+	c.put("huge", page{body: "12345678901"})
 	if _, ok := c.get("huge"); ok {
 		t.Error("body over the byte bound cached")
 	}

@@ -154,10 +154,14 @@ func (p *pageParse) item(i int, el *goquery.Selection) {
 		return
 	}
 	p.seen[it.ID] = true
-	it.Published = p.date(el, label(i, it))
+	it.Published = sources.CheckDate(p.date(el, label(i, it)), p.now)
 	it.Summary = p.summary(el)
-	if name := p.text(p.sel.author, el); name != "" {
-		it.Authors = []sources.Author{{Name: name}}
+	if it.Title == "" {
+		it.Title = sources.TitleFromText(it.Summary)
+	}
+	if byline := p.text(p.sel.author, el); byline != "" {
+		// "By Anna Berg |" names Anna Berg.
+		it.Authors = article.ParseByline(byline)
 	}
 	it.Image = p.image(el)
 	p.items = append(p.items, it)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -151,6 +152,56 @@ func TestParseListing(t *testing.T) {
 	}
 	if len(warns) != 2 {
 		t.Errorf("got %d warnings, want 2: %q", len(warns), warns)
+	}
+}
+
+// TestParseTidiesItems covers what listing pages get wrong: a "By" in the
+// byline, a date years ahead, an item without a title, and a relative date
+// that must not move between two fetches a minute apart.
+func TestParseTidiesItems(t *testing.T) {
+	page := []byte(`<ul class="news">
+		<li><a href="/a">Summit</a><span class="byline">By Anna Berg |</span><span class="date">Jan 1, 2100</span></li>
+		<li><a href="/b"></a><p>The harbour authority said on Tuesday that the new wind farm would supply forty thousand homes.</p>
+			<span class="byline">by Li Wei and Ola Nordmann, Geneva</span><span class="date">yesterday</span></li>
+		<li><a href="/c">Skewed</a><span class="date">2026-11-18 12:45</span></li>
+	</ul>`)
+	sel := config.Select{Item: "li", Title: "a", Link: "a@href", Date: ".date", Summary: "p", Author: ".byline"}
+	var first []sources.Item
+	for _, now := range []time.Time{testNow.Add(-29 * time.Second), testNow.Add(31 * time.Second)} {
+		items, _, err := Parse(page, "https://e.org/news/", sel, time.UTC, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(items) != 3 {
+			t.Fatalf("got %d items, want 3", len(items))
+		}
+		if first == nil {
+			first = items
+		}
+		for i := range items {
+			if !items[i].Published.Equal(first[i].Published) {
+				t.Errorf("%q: published %v, then %v", items[i].Title, first[i].Published, items[i].Published)
+			}
+		}
+	}
+	tests := []struct {
+		title     string
+		authors   []sources.Author
+		published time.Time
+	}{
+		{"Summit", []sources.Author{{Name: "Anna Berg"}}, time.Time{}},
+		{"The harbour authority said on Tuesday that the new wind farm would supply forty…",
+			[]sources.Author{{Name: "Li Wei"}, {Name: "Ola Nordmann"}}, time.Date(2026, 11, 17, 0, 0, 0, 0, time.UTC)},
+		{"Skewed", nil, time.Date(2026, 11, 18, 12, 45, 0, 0, time.UTC)},
+	}
+	for i, tt := range tests {
+		it := first[i]
+		if it.Title != tt.title || !reflect.DeepEqual(it.Authors, tt.authors) || !it.Published.Equal(tt.published) {
+			t.Errorf("item %d = %q %+v %v, want %q %+v %v", i, it.Title, it.Authors, it.Published, tt.title, tt.authors, tt.published)
+		}
+	}
+	if first[1].ID != "https://e.org/b" {
+		t.Errorf("id %q", first[1].ID)
 	}
 }
 
