@@ -244,3 +244,22 @@ func TestScanRefsLines(t *testing.T) {
 		t.Errorf("out = %q", out)
 	}
 }
+
+func TestSplitSelector(t *testing.T) {
+	tests := []struct{ expr, css, attr string }{
+		{"a@href", "a", "href"},
+		{"@href", "", "href"},
+		{"a", "a", ""},
+		{`a[href*="@"]`, `a[href*="@"]`, ""},
+		{`a[title="x@y"]@href`, `a[title="x@y"]`, "href"},
+		{"img @ data-src", "img @ data-src", ""},
+		{"time@datetime", "time", "datetime"},
+		{" p.lead@data-x ", "p.lead", "data-x"},
+		{"a@", "a@", ""},
+	}
+	for _, tt := range tests {
+		if css, attr := SplitSelector(tt.expr); css != tt.css || attr != tt.attr {
+			t.Errorf("SplitSelector(%q) = %q, %q; want %q, %q", tt.expr, css, attr, tt.css, tt.attr)
+		}
+	}
+}

@@ -13,10 +13,7 @@ import (
 // form (select.item must find elements, not read a value).
 func checkSelector(expr string, plain bool) error {
 	expr = strings.TrimSpace(expr)
-	css, attr := expr, ""
-	if i := attrAt(expr); i >= 0 {
-		css, attr = strings.TrimSpace(expr[:i]), expr[i+1:]
-	}
+	css, attr := SplitSelector(expr)
 	switch {
 	case attr == "" && strings.HasSuffix(expr, "@"):
 		return fmt.Errorf("%q: empty attribute name after @", expr)
@@ -34,10 +31,20 @@ func checkSelector(expr string, plain bool) error {
 	return nil
 }
 
+// SplitSelector splits a select field, "sel", "sel@attr" or "@attr", into
+// its CSS selector and attribute name (empty: read the text). An '@' inside
+// brackets or quotes (a[href*="@"]) belongs to the CSS. The html source
+// reads fields with it, so what validates is what runs.
+func SplitSelector(expr string) (css, attr string) {
+	expr = strings.TrimSpace(expr)
+	if i := attrAt(expr); i >= 0 {
+		return strings.TrimSpace(expr[:i]), expr[i+1:]
+	}
+	return expr, ""
+}
+
 // attrAt returns the index of the '@' that introduces an attribute name, or
-// -1. An '@' inside brackets or quotes (a[href*="@"]) belongs to the CSS.
-// It is the html source's rule, restated here because config must not
-// import the sources it configures.
+// -1.
 func attrAt(expr string) int {
 	i := strings.LastIndexByte(expr, '@')
 	if i < 0 || !isAttrName(expr[i+1:]) {

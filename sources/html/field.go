@@ -6,6 +6,8 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/andybalholm/cascadia"
+
+	"github.com/tributaryfeeds/tributary/config"
 )
 
 // field is one compiled "sel@attr" expression of a Select.
@@ -24,10 +26,8 @@ func compileField(name, expr string) (*field, error) {
 		return nil, nil
 	}
 	f := &field{name: name, expr: expr}
-	css := expr
-	if i := attrAt(expr); i >= 0 {
-		css, f.attr = strings.TrimSpace(expr[:i]), strings.ToLower(expr[i+1:])
-	}
+	css, attr := config.SplitSelector(expr)
+	f.attr = strings.ToLower(attr)
 	if css == "" {
 		if f.attr == "" {
 			return nil, fmt.Errorf("select.%s %q: empty selector", name, expr)
@@ -40,50 +40,6 @@ func compileField(name, expr string) (*field, error) {
 	}
 	f.sel = sel
 	return f, nil
-}
-
-// attrAt returns the index of the '@' that introduces an attribute name, or
-// -1. An '@' inside brackets or quotes (a[href*="@"]) belongs to the CSS.
-func attrAt(expr string) int {
-	i := strings.LastIndexByte(expr, '@')
-	if i < 0 || !isAttrName(expr[i+1:]) {
-		return -1
-	}
-	depth, quote := 0, byte(0)
-	for j := 0; j < i; j++ {
-		c := expr[j]
-		switch {
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			}
-		case c == '"' || c == '\'':
-			quote = c
-		case c == '[' || c == '(':
-			depth++
-		case c == ']' || c == ')':
-			depth--
-		}
-	}
-	if depth != 0 || quote != 0 {
-		return -1
-	}
-	return i
-}
-
-func isAttrName(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == ':' ||
-			i > 0 && (c >= '0' && c <= '9' || c == '-' || c == '.')
-		if !ok {
-			return false
-		}
-	}
-	return true
 }
 
 // find returns the element the field reads inside item: the first match of

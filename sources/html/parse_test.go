@@ -266,35 +266,6 @@ func TestParseWarningsBounded(t *testing.T) {
 	}
 }
 
-func TestAttrAt(t *testing.T) {
-	tests := []struct {
-		expr       string
-		css, attr  string
-		wantNoAttr bool
-	}{
-		{"a@href", "a", "href", false},
-		{"@href", "", "href", false},
-		{"a", "a", "", true},
-		{`a[href*="@"]`, `a[href*="@"]`, "", true},
-		{`a[title="x@y"]@href`, `a[title="x@y"]`, "href", false},
-		{"img @ data-src", "img @ data-src", "", true},
-		{"time@datetime", "time", "datetime", false},
-		{"a@", "a@", "", true},
-	}
-	for _, tt := range tests {
-		i := attrAt(tt.expr)
-		if tt.wantNoAttr {
-			if i >= 0 {
-				t.Errorf("attrAt(%q) = %d, want -1", tt.expr, i)
-			}
-			continue
-		}
-		if i < 0 || tt.expr[:i] != tt.css || tt.expr[i+1:] != tt.attr {
-			t.Errorf("attrAt(%q) = %d, want split %q @ %q", tt.expr, i, tt.css, tt.attr)
-		}
-	}
-}
-
 func FuzzParse(f *testing.F) {
 	for _, name := range []string{"listing.html", "attrs.html"} {
 		b, err := os.ReadFile(filepath.Join("testdata", name))
