@@ -232,7 +232,7 @@ feeds:
 func TestScanRefsLines(t *testing.T) {
 	data := "a: ${A}\nb: x${B}${C}\n# ${D\nc: $${E} ${F:-f}\n"
 	var got []string
-	out := scanRefs([]byte(data), func(line int, expr string) string {
+	out := scanRefs([]byte(data), func(line int, _ []byte, expr string) string {
 		got = append(got, expr+"@"+string(rune('0'+line)))
 		return "v"
 	})
@@ -242,6 +242,39 @@ func TestScanRefsLines(t *testing.T) {
 	}
 	if string(out) != "a: v\nb: xvv\n# ${D\nc: ${E} v\n" {
 		t.Errorf("out = %q", out)
+	}
+}
+
+// TestWarningsSkipComments: a commented-out ${VAR}, as the bundled
+// config.yaml has for admin_token, is not an unset variable to warn about.
+func TestWarningsSkipComments(t *testing.T) {
+	src := `# admin_token: "${COMMENTED}"
+server:
+  admin_token: "${REAL}" # or ${TRAILING}
+  base_url: "http://x.example/#${IN_QUOTES}"
+sources:
+  - {name: a, url: "https://e.example/${PLAIN}#frag"}
+feeds:
+  - {slug: f, title: "It's ${TITLE}", sources: [a]}
+`
+	cfg, err := Parse("c.yaml", []byte(src), func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, w := range cfg.Warnings {
+		if strings.Contains(w, "is not set") {
+			got = append(got, w)
+		}
+	}
+	want := []string{
+		"c.yaml:3: ${REAL} is not set",
+		"c.yaml:4: ${IN_QUOTES} is not set",
+		"c.yaml:6: ${PLAIN} is not set",
+		"c.yaml:8: ${TITLE} is not set",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("warnings:\n got %q\nwant %q", got, want)
 	}
 }
 

@@ -249,43 +249,67 @@ func (c *Config) warnings(file string, unset map[int][]string) []string {
 // "$${" with a literal "${". Anything else, unclosed braces included, is
 // left alone.
 func expand(data []byte, getenv func(string) string) []byte {
-	return scanRefs(data, func(_ int, expr string) string { return lookup(expr, getenv) })
+	return scanRefs(data, func(_ int, _ []byte, expr string) string { return lookup(expr, getenv) })
 }
 
-// scanRefs calls fn with the line and the text between the braces of every
-// ${...} reference in data, and returns data with each reference replaced
-// by what fn returns and "$${" by a literal "${". Unclosed braces, or ones
-// closed on a later line, are not references.
-func scanRefs(data []byte, fn func(line int, expr string) string) []byte {
+// scanRefs calls fn with the line, the line's text before the reference
+// and the text between the braces of every ${...} reference in data, and returns data with
+// each reference replaced by what fn returns and "$${" by a literal "${".
+// Unclosed braces, or ones closed on a later line, are not references.
+func scanRefs(data []byte, fn func(line int, text []byte, expr string) string) []byte {
 	if !bytes.Contains(data, []byte("${")) {
 		return data
 	}
 	var out bytes.Buffer
 	out.Grow(len(data))
-	line := 1
-	for {
-		i := bytes.Index(data, []byte("${"))
-		if i < 0 {
-			out.Write(data)
-			return out.Bytes()
+	for n, text := range bytes.SplitAfter(data, []byte("\n")) {
+		rest := text
+		for {
+			i := bytes.Index(rest, []byte("${"))
+			if i < 0 {
+				out.Write(rest)
+				break
+			}
+			if i > 0 && rest[i-1] == '$' {
+				out.Write(rest[:i-1])
+				out.WriteString("${")
+				rest = rest[i+2:]
+				continue
+			}
+			end := bytes.IndexByte(rest[i+2:], '}')
+			if end < 0 {
+				out.Write(rest)
+				break
+			}
+			out.Write(rest[:i])
+			out.WriteString(fn(n+1, text[:len(text)-len(rest)+i], string(rest[i+2:i+2+end])))
+			rest = rest[i+2+end+1:]
 		}
-		line += bytes.Count(data[:i], []byte("\n"))
-		if i > 0 && data[i-1] == '$' {
-			out.Write(data[:i-1])
-			out.WriteString("${")
-			data = data[i+2:]
-			continue
-		}
-		end := bytes.IndexAny(data[i+2:], "}\n")
-		if end < 0 || data[i+2+end] != '}' {
-			out.Write(data[:i+2])
-			data = data[i+2:]
-			continue
-		}
-		out.Write(data[:i])
-		out.WriteString(fn(line, string(data[i+2:i+2+end])))
-		data = data[i+2+end+1:]
 	}
+	return out.Bytes()
+}
+
+// commented reports whether a line's text up to a reference (before) has
+// started a YAML comment: a '#' at the start or after white space, outside
+// quotes. Expansion ignores comments (expanding one is harmless), but
+// warnings and errors about a commented-out ${VAR} would mislead.
+func commented(before []byte) bool {
+	var quote byte
+	for i, c := range before {
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			if i == 0 || before[i-1] == ' ' || before[i-1] == '\t' || before[i-1] == ':' || before[i-1] == '[' || before[i-1] == ',' || before[i-1] == '{' {
+				quote = c
+			}
+		case c == '#' && (i == 0 || before[i-1] == ' ' || before[i-1] == '\t'):
+			return true
+		}
+	}
+	return false
 }
 
 // checkEnv rejects ${VAR} values with a line break: expansion is textual,
@@ -293,8 +317,8 @@ func scanRefs(data []byte, fn func(line int, expr string) string) []byte {
 // number in messages.
 func checkEnv(filename string, data []byte, getenv func(string) string) ErrorList {
 	var errs ErrorList
-	scanRefs(data, func(line int, expr string) string {
-		if v := lookup(expr, getenv); strings.ContainsAny(v, "\r\n") {
+	scanRefs(data, func(line int, before []byte, expr string) string {
+		if v := lookup(expr, getenv); !commented(before) && strings.ContainsAny(v, "\r\n") {
 			errs = append(errs, &Error{File: filename, Line: line, Field: "${" + expr + "}",
 				Msg: "the environment value contains a line break, which cannot be expanded into YAML"})
 		}
@@ -308,7 +332,10 @@ func checkEnv(filename string, data []byte, getenv func(string) string) ErrorLis
 // which is rarely what the author meant.
 func unsetVars(data []byte, getenv func(string) string) map[int][]string {
 	unset := make(map[int][]string)
-	scanRefs(data, func(line int, expr string) string {
+	scanRefs(data, func(line int, before []byte, expr string) string {
+		if commented(before) {
+			return ""
+		}
 		if _, _, hasDef := strings.Cut(expr, ":-"); !hasDef && getenv(expr) == "" && !slices.Contains(unset[line], expr) {
 			unset[line] = append(unset[line], expr)
 		}
