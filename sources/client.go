@@ -356,10 +356,7 @@ func retryAfter(resp *http.Response, now time.Time) time.Time {
 		if secs <= 0 {
 			return time.Time{}
 		}
-		if secs > int64(maxNotBefore/time.Second) {
-			secs = int64(maxNotBefore / time.Second)
-		}
-		return now.Add(time.Duration(secs) * time.Second)
+		return now.Add(cappedSeconds(secs))
 	}
 	t, err := http.ParseTime(v)
 	if err != nil {
@@ -402,14 +399,17 @@ func parseCacheControl(values []string) (maxAge time.Duration, noCache bool) {
 				if err != nil || n <= 0 {
 					continue
 				}
-				if n > int64(maxNotBefore/time.Second) {
-					n = int64(maxNotBefore / time.Second)
-				}
-				maxAge = time.Duration(n) * time.Second
+				maxAge = cappedSeconds(n)
 			}
 		}
 	}
 	return maxAge, noCache
+}
+
+// cappedSeconds is n seconds, at most maxNotBefore; capping the count
+// first keeps a huge header value from overflowing the Duration.
+func cappedSeconds(n int64) time.Duration {
+	return time.Duration(min(n, int64(maxNotBefore/time.Second))) * time.Second
 }
 
 // clampFuture returns t when it lies ahead of now, capped at maxNotBefore;

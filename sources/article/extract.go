@@ -28,12 +28,20 @@ func Extract(ctx context.Context, page []byte, pageURL string) (*Article, error)
 	if err != nil {
 		return nil, fmt.Errorf("extract %s: %w", sources.Redact(pageURL), err)
 	}
-	meta := readMeta(doc)
+	return extractDoc(doc, pageURL, nil, time.Time{})
+}
+
+// extractDoc reads what doc declares, then extracts its body; the
+// declared metadata wins over readability's guesses. Dates without a zone
+// are read in loc; relative dates count back from now (see meta.merge).
+func extractDoc(doc *html.Node, pageURL string, loc *time.Location, now time.Time) (*Article, error) {
+	// readability changes the tree, so the metadata comes first.
+	m := readMeta(doc)
 	a, body, err := extractBody(doc, pageURL)
 	if err != nil {
 		return nil, err
 	}
-	meta.merge(a, nil, time.Time{})
+	m.merge(a, loc, now)
 	if err := a.setBody(body, pageURL); err != nil {
 		return nil, err
 	}
@@ -52,8 +60,7 @@ func Metadata(doc *html.Node, loc *time.Location, now time.Time) *Article {
 }
 
 // extractBody runs readability over doc and returns the article's body
-// node, which setBody renders once the headline is known. readability
-// changes the tree it is given, so metadata must be read before.
+// node, which setBody renders once the headline is known.
 func extractBody(doc *html.Node, pageURL string) (*Article, *html.Node, error) {
 	var base *url.URL
 	if u, err := url.Parse(pageURL); err == nil && u.IsAbs() {
@@ -176,10 +183,10 @@ func leadingHeading(n *html.Node) *html.Node {
 		default:
 			continue
 		}
-		switch tagOf(c) {
-		case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+		switch a := tagOf(c); {
+		case a == atom.H1, a == atom.H2, a == atom.H3, a == atom.H4, a == atom.H5, a == atom.H6:
 			return c
-		case atom.Img, atom.Picture, atom.Video, atom.Audio, atom.Iframe, atom.Svg, atom.Object, atom.Embed:
+		case isMedia(a):
 			return nil
 		}
 		if h := leadingHeading(c); h != nil {
@@ -194,15 +201,18 @@ func leadingHeading(n *html.Node) *html.Node {
 
 func hasMedia(n *html.Node) bool {
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		if c.Type == html.ElementNode {
-			switch tagOf(c) {
-			case atom.Img, atom.Picture, atom.Video, atom.Audio, atom.Iframe, atom.Svg, atom.Object, atom.Embed:
-				return true
-			}
-			if hasMedia(c) {
-				return true
-			}
+		if c.Type == html.ElementNode && (isMedia(tagOf(c)) || hasMedia(c)) {
+			return true
 		}
+	}
+	return false
+}
+
+// isMedia reports the elements that show something without text.
+func isMedia(a atom.Atom) bool {
+	switch a {
+	case atom.Img, atom.Picture, atom.Video, atom.Audio, atom.Iframe, atom.Svg, atom.Object, atom.Embed:
+		return true
 	}
 	return false
 }

@@ -54,6 +54,9 @@ func TestGolden(t *testing.T) {
 	for _, exp := range files {
 		stem := strings.TrimSuffix(exp, ".expected.json")
 		docs, _ := filepath.Glob(stem + ".*")
+		if len(docs) < 2 {
+			t.Errorf("%s: no document beside it", exp)
+		}
 		for _, doc := range docs {
 			if doc == exp {
 				continue

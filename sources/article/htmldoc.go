@@ -31,13 +31,8 @@ func ParseHTML(ctx context.Context, r io.Reader, pageURL string, loc *time.Locat
 	if err != nil {
 		return nil, fmt.Errorf("parse html: %w", err)
 	}
-	m := readMeta(doc)
-	a, body, err := extractBody(doc, pageURL)
+	a, err := extractDoc(doc, pageURL, loc, now)
 	if err != nil {
-		return nil, err
-	}
-	m.merge(a, loc, now)
-	if err := a.setBody(body, pageURL); err != nil {
 		return nil, err
 	}
 	a.Paragraphs = dropTitle(a.Paragraphs, a.Title)

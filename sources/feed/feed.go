@@ -51,13 +51,14 @@ func (s *Source) Fetch(ctx context.Context, req sources.Request) (*sources.Resul
 	if err != nil || res.NotModified {
 		return res, err
 	}
-	p, err := parse(resp.Body, resp.Header.Get("Content-Type"), resp.URL, s.now())
+	now := s.now()
+	p, err := parse(resp.Body, resp.Header.Get("Content-Type"), resp.URL, now)
 	if err != nil {
 		return nil, err // Parse names the URL, redacted
 	}
 	res.Items = p.Items
 	if p.TTL > 0 {
-		if t := s.now().Add(p.TTL); t.After(res.NotBefore) {
+		if t := now.Add(p.TTL); t.After(res.NotBefore) {
 			res.NotBefore = t
 		}
 	}

@@ -112,6 +112,9 @@ func TestFetchFutureDates(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []time.Time{{}, fetchNow.Add(30 * time.Minute), time.Date(2024, 3, 4, 8, 0, 0, 0, time.UTC)}
+	if len(res.Items) != len(want) {
+		t.Fatalf("got %d items, want %d", len(res.Items), len(want))
+	}
 	for i, it := range res.Items {
 		if !it.Published.Equal(want[i]) {
 			t.Errorf("%s: published %v, want %v", it.Title, it.Published, want[i])
@@ -154,7 +157,11 @@ func TestFetchErrors(t *testing.T) {
 			handler: func(w http.ResponseWriter, r *http.Request) {
 				fmt.Fprint(w, "<html><body>hello</body></html>")
 			},
-			check: func(t *testing.T, err error) {},
+			check: func(t *testing.T, err error) {
+				if !strings.Contains(err.Error(), "parse feed") {
+					t.Errorf("err = %v, want a parse error", err)
+				}
+			},
 		},
 	}
 	for _, tt := range tests {

@@ -1,6 +1,7 @@
 package feed
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"net/url"
@@ -60,18 +61,9 @@ func normalizeItem(gi *gofeed.Item, base *url.URL, now time.Time) sources.Item {
 	// After the ID, which hashes the title as the feed gave it, so that ids
 	// of stored items do not change.
 	if it.Title == "" {
-		it.Title = sources.TitleFromText(firstNonEmpty(it.Summary, it.Content))
+		it.Title = sources.TitleFromText(cmp.Or(it.Summary, it.Content))
 	}
 	return it
-}
-
-func firstNonEmpty(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
 }
 
 // itemLink is the item's link, else its first other link, else a GUID that
@@ -81,7 +73,7 @@ func itemLink(gi *gofeed.Item, base *url.URL) string {
 	if link == "" && len(gi.Links) > 0 {
 		link = strings.TrimSpace(gi.Links[0])
 	}
-	if link == "" && isWebURL(gi.GUID) {
+	if link == "" && sources.ResolveURL(nil, gi.GUID) != "" {
 		link = strings.TrimSpace(gi.GUID)
 	}
 	return sources.ResolveURL(base, link)
@@ -96,10 +88,7 @@ func itemID(gi *gofeed.Item, it sources.Item) string {
 	if it.Link != "" {
 		return it.Link
 	}
-	body := it.Content
-	if body == "" {
-		body = it.Summary
-	}
+	body := cmp.Or(it.Content, it.Summary)
 	if it.Title == "" && body == "" && len(it.Enclosures) == 0 {
 		return ""
 	}
@@ -194,9 +183,4 @@ func enclosures(in []*gofeed.Enclosure, base *url.URL) []sources.Enclosure {
 		out = append(out, sources.Enclosure{URL: u, Type: strings.TrimSpace(e.Type), Length: n})
 	}
 	return out
-}
-
-func isWebURL(s string) bool {
-	u, err := url.Parse(strings.TrimSpace(s))
-	return err == nil && sources.IsWebURL(u)
 }

@@ -2,7 +2,9 @@ package files
 
 import (
 	"context"
+	"errors"
 	"html"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -23,9 +25,13 @@ The harbour opened its new quay on Monday, doubling the space for cruise ships.
 The quay cost forty million euros and took three years to build.
 `
 
+// fixtures are the article package's documents: this package reads the
+// same files, and one copy cannot drift from what article's goldens check.
+const fixtures = "../article/testdata"
+
 func copyFixture(t *testing.T, dir, name string) {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
+	b, err := os.ReadFile(filepath.Join(fixtures, name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,9 +204,10 @@ func TestBadFilesAreWarnings(t *testing.T) {
 }
 
 func TestMissingDirIsError(t *testing.T) {
-	s := newSource(filepath.Join(t.TempDir(), "nope"), "")
-	if _, err := s.Fetch(context.Background(), sources.Request{}); err == nil {
-		t.Fatal("want an error for a missing folder")
+	dir := filepath.Join(t.TempDir(), "nope")
+	_, err := newSource(dir, "").Fetch(context.Background(), sources.Request{})
+	if !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), dir) {
+		t.Fatalf("err = %v, want a not-exist error naming %s", err, dir)
 	}
 }
 

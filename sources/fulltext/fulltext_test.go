@@ -2,6 +2,7 @@ package fulltext
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -244,8 +245,8 @@ func TestCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	_, err := wrap(t, static{teaser(s.URL + "/en/news/a.html")}, "").Fetch(ctx, sources.Request{})
-	if err == nil {
-		t.Fatal("no error from a cancelled fetch")
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
 	}
 	if n := s.hitsOf("/en/news/a.html"); n != 0 {
 		t.Errorf("page fetched %d times after cancel", n)
@@ -309,11 +310,11 @@ func TestWrapErrors(t *testing.T) {
 	if _, err := Wrap(static{}, Options{Client: client, Selector: "div["}); err == nil || !strings.Contains(err.Error(), `"div["`) {
 		t.Errorf("bad selector: %v", err)
 	}
-	if _, err := Wrap(static{}, Options{}); err == nil {
-		t.Error("no client: no error")
+	if _, err := Wrap(static{}, Options{}); err == nil || !strings.Contains(err.Error(), "client is required") {
+		t.Errorf("no client: %v", err)
 	}
-	if _, err := Wrap(nil, Options{Client: client}); err == nil {
-		t.Error("nil source: no error")
+	if _, err := Wrap(nil, Options{Client: client}); err == nil || !strings.Contains(err.Error(), "nil source") {
+		t.Errorf("nil source: %v", err)
 	}
 }
 

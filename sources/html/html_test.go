@@ -89,8 +89,8 @@ func TestFetchCharset(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := res.Items[0].Title; got != "Café au lait" {
-		t.Errorf("title %q", got)
+	if len(res.Items) != 1 || res.Items[0].Title != "Café au lait" {
+		t.Errorf("items %+v, want one titled %q", res.Items, "Café au lait")
 	}
 }
 
