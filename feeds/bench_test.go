@@ -83,6 +83,9 @@ func TestGetDoesNotAllocate(t *testing.T) {
 	if err := p.RenderAll(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	if p.Get("world", JSON) == nil {
+		t.Fatal("no rendered feed to measure")
+	}
 	if n := testing.AllocsPerRun(100, func() { p.Get("world", JSON) }); n != 0 {
 		t.Errorf("Get allocates %v times", n)
 	}

@@ -11,7 +11,7 @@ import (
 )
 
 // DefaultLimit is the number of items in a feed whose limit is not set.
-const DefaultLimit = 50
+const DefaultLimit = config.DefaultLimit
 
 // window is what a feed selects from the store, resolved from its config.
 type window struct {

@@ -134,8 +134,15 @@ func TestFormat(t *testing.T) {
 	if _, ok := ParseFormat("xml"); ok {
 		t.Error("ParseFormat(xml) ok")
 	}
-	if JSON.ContentType() != "application/feed+json; charset=utf-8" {
-		t.Error(JSON.ContentType())
+	for f, want := range map[Format]string{
+		RSS:        "application/rss+xml; charset=utf-8",
+		Atom:       "application/atom+xml; charset=utf-8",
+		JSON:       "application/feed+json; charset=utf-8",
+		numFormats: "application/octet-stream",
+	} {
+		if got := f.ContentType(); got != want {
+			t.Errorf("%v.ContentType() = %q, want %q", f, got, want)
+		}
 	}
 }
 

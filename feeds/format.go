@@ -15,13 +15,21 @@ func (f Format) String() string {
 
 // ContentType returns the media type served for the format, with charset.
 func (f Format) ContentType() string {
+	if f < 0 || f >= numFormats {
+		return "application/octet-stream"
+	}
+	return f.mediaType() + "; charset=utf-8"
+}
+
+// mediaType is the content type without parameters, for links.
+func (f Format) mediaType() string {
 	switch f {
 	case RSS:
-		return "application/rss+xml; charset=utf-8"
+		return "application/rss+xml"
 	case Atom:
-		return "application/atom+xml; charset=utf-8"
+		return "application/atom+xml"
 	case JSON:
-		return "application/feed+json; charset=utf-8"
+		return "application/feed+json"
 	}
 	return "application/octet-stream"
 }

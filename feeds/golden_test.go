@@ -34,9 +34,9 @@ func TestRenderGolden(t *testing.T) {
 			if !bytes.Equal(got, want) {
 				t.Errorf("%s differs from render; got:\n%s", path, got)
 			}
-			again, _ := Render(fixtureMeta(f), fixtureItems(), f)
-			if !bytes.Equal(got, again) {
-				t.Error("two renders of the same items differ")
+			again, err := Render(fixtureMeta(f), fixtureItems(), f)
+			if err != nil || !bytes.Equal(got, again) {
+				t.Errorf("two renders of the same items differ (err %v)", err)
 			}
 		})
 	}

@@ -50,7 +50,7 @@ func newJSONItem(e *entry) *gfeeds.JSONItem {
 		Id:            e.id,
 		Url:           e.link,
 		Title:         e.title,
-		Summary:       htmlSummary(e.summary),
+		Summary:       sources.PlainText(e.summary), // JSON Feed wants plain text
 		Image:         e.image,
 		PublishedDate: &e.date,
 		ModifiedDate:  &e.updated,
@@ -76,9 +76,4 @@ func newJSONItem(e *entry) *gfeeds.JSONItem {
 		})
 	}
 	return it
-}
-
-// htmlSummary turns the HTML summary into the plain text JSON Feed expects.
-func htmlSummary(s string) string {
-	return sources.PlainText(s)
 }

@@ -113,11 +113,11 @@ func newEntry(it *sources.Item, site *url.URL) entry {
 	}
 	e.permalink = e.id != "" && e.id == link
 	e.tagID = atomID(it.Source, e.id, e.permalink)
-	if img, ok := absURL(it.Image, base); ok && it.Image != "" {
+	if img, ok := absURL(it.Image, base); ok {
 		e.image = img
 	}
 	for _, enc := range it.Enclosures {
-		if u, ok := absURL(enc.URL, base); ok && enc.URL != "" {
+		if u, ok := absURL(enc.URL, base); ok {
 			e.enclosures = append(e.enclosures, sources.Enclosure{URL: u, Type: xmlClean(enc.Type), Length: max(enc.Length, 0)})
 		}
 	}
@@ -127,15 +127,9 @@ func newEntry(it *sources.Item, site *url.URL) entry {
 // itemLink returns the item's absolute web link (or "") and the base for its
 // relative URLs: the link itself, else the feed's site.
 func itemLink(raw string, site *url.URL) (string, *url.URL) {
-	if raw == "" {
-		return "", site
-	}
-	abs, ok := absURL(xmlClean(raw), site)
-	if !ok || strings.HasPrefix(abs, "mailto:") {
-		return "", site
-	}
+	abs := sources.ResolveURL(site, xmlClean(raw))
 	u, err := url.Parse(abs)
-	if err != nil {
+	if abs == "" || err != nil {
 		return "", site
 	}
 	return abs, u

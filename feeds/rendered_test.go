@@ -33,7 +33,10 @@ func TestNewRendered(t *testing.T) {
 	if err != nil || !bytes.Equal(plain, body) {
 		t.Errorf("gzip body does not decode to the body (err %v)", err)
 	}
-	again, _ := newRendered(body, RSS, fixtureTime, "public, max-age=60")
+	again, err := newRendered(body, RSS, fixtureTime, "public, max-age=60")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if again.ETag != r.ETag || again.GzipETag != r.GzipETag || !bytes.Equal(again.Gzip, r.Gzip) {
 		t.Error("the same body gave different tags or gzip bytes")
 	}

@@ -133,14 +133,3 @@ func encodeXML(v any) ([]byte, error) {
 	b.WriteByte('\n')
 	return b.Bytes(), nil
 }
-
-// mediaType is the content type without parameters, for links.
-func (f Format) mediaType() string {
-	switch f {
-	case RSS:
-		return "application/rss+xml"
-	case Atom:
-		return "application/atom+xml"
-	}
-	return "application/feed+json"
-}

@@ -2,6 +2,7 @@ package feeds
 
 import (
 	"encoding/xml"
+	"io"
 	"net/url"
 	"strings"
 	"testing"
@@ -61,7 +62,7 @@ func FuzzSanitize(f *testing.F) {
 			d := xml.NewDecoder(strings.NewReader(string(doc)))
 			for {
 				if _, err := d.Token(); err != nil {
-					if err.Error() != "EOF" {
+					if err != io.EOF {
 						t.Fatalf("%s not well-formed: %v\n%s", fm, err, doc)
 					}
 					break

@@ -26,7 +26,7 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) int {
 	p := strings.TrimPrefix(r.URL.Path, "/admin/")
 	if p == "status" {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			return methodNotAllowed(w, "GET, HEAD")
+			return methodNotAllowed(w, s.static.allowGetHead)
 		}
 		return s.serveStatusJSON(w, r)
 	}
@@ -40,7 +40,7 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) int {
 
 func (s *Server) refresh(w http.ResponseWriter, r *http.Request, name string) int {
 	if r.Method != http.MethodPost {
-		return methodNotAllowed(w, http.MethodPost)
+		return methodNotAllowed(w, s.static.allowPost)
 	}
 	if s.sources == nil {
 		return notFound(w)

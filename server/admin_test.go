@@ -37,6 +37,10 @@ func TestAdminAuth(t *testing.T) {
 			if got := w.Header().Get("WWW-Authenticate"); (tt.want == 401) != (got == "Bearer") {
 				t.Errorf("WWW-Authenticate %q", got)
 			}
+			wantAllow := map[string]string{"wrong method": "POST", "status post": "GET, HEAD"}[tt.name]
+			if got := w.Header().Get("Allow"); got != wantAllow {
+				t.Errorf("Allow %q, want %q", got, wantAllow)
+			}
 			var wantRefreshed []string
 			if tt.want == 202 {
 				wantRefreshed = []string{"world-wire"}
@@ -68,6 +72,9 @@ func TestAdminStatusMatchesPublic(t *testing.T) {
 	fx := newFixture(t, "t")
 	a := fx.do("GET", "/admin/status", "Authorization", "Bearer t")
 	b := fx.do("GET", "/status.json")
+	if a.Code != 200 || b.Code != 200 {
+		t.Fatalf("codes %d and %d, want 200", a.Code, b.Code)
+	}
 	if a.Body.String() != b.Body.String() {
 		t.Fatalf("admin status differs:\n%s\n%s", a.Body.String(), b.Body.String())
 	}

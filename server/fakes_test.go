@@ -30,12 +30,8 @@ type fakeFeeds struct {
 func newFakeFeeds(t testing.TB) *fakeFeeds {
 	t.Helper()
 	ff := &fakeFeeds{rendered: map[feedKey]*feeds.Rendered{}}
-	types := map[feeds.Format]string{
-		feeds.RSS:  "application/rss+xml; charset=utf-8",
-		feeds.Atom: "application/atom+xml; charset=utf-8",
-		feeds.JSON: "application/feed+json; charset=utf-8",
-	}
-	for f, ct := range types {
+	for _, f := range []feeds.Format{feeds.RSS, feeds.Atom, feeds.JSON} {
+		ct := f.ContentType()
 		body := []byte(strings.Repeat(fmt.Sprintf("<item>%s %d</item>\n", ct, f), 200))
 		ff.rendered[key("world", f)] = render(t, body, ct)
 	}

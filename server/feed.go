@@ -12,9 +12,7 @@ import (
 // headers are shared precomputed slices, bodies are pre-rendered bytes.
 func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, rest string) (route, formatLabel, int) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		w.Header()["Allow"] = s.static.allowGetHead
-		http.Error(w, "405 method not allowed", http.StatusMethodNotAllowed)
-		return routeFeed, noFormat, http.StatusMethodNotAllowed
+		return routeFeed, noFormat, methodNotAllowed(w, s.static.allowGetHead)
 	}
 	slug, f, negotiated, ok := parseFeedPath(rest, r.Header["Accept"])
 	if !ok || s.feeds == nil {

@@ -93,6 +93,7 @@ type staticHeaders struct {
 	varyNegotiated   []string // Accept, Accept-Encoding
 	gzip             []string
 	allowGetHead     []string
+	allowPost        []string
 	nosniff          []string
 	textPlain        []string
 	wwwAuthenticate  []string
@@ -109,6 +110,7 @@ func newStaticHeaders() staticHeaders {
 		varyNegotiated:   []string{"Accept, Accept-Encoding"},
 		gzip:             []string{"gzip"},
 		allowGetHead:     []string{"GET, HEAD"},
+		allowPost:        []string{"POST"},
 		nosniff:          []string{"nosniff"},
 		textPlain:        []string{"text/plain; charset=utf-8"},
 		wwwAuthenticate:  []string{"Bearer"},

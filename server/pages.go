@@ -111,14 +111,12 @@ func (s *Server) serveHealth(w http.ResponseWriter, _ *http.Request) int {
 	return http.StatusOK
 }
 
-func (s *Server) serveReady(w http.ResponseWriter, _ *http.Request) int {
+func (s *Server) serveReady(w http.ResponseWriter, r *http.Request) int {
 	if s.feeds == nil || !s.feeds.Ready() {
 		http.Error(w, "not ready", http.StatusServiceUnavailable)
 		return http.StatusServiceUnavailable
 	}
-	w.Header()["Content-Type"] = s.static.textPlain
-	_, _ = w.Write([]byte("ok"))
-	return http.StatusOK
+	return s.serveHealth(w, r)
 }
 
 func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) int {

@@ -162,7 +162,7 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) (route, formatLab
 		return routeOther, noFormat, notFound(w)
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		return rt, noFormat, methodNotAllowed(w, "GET, HEAD")
+		return rt, noFormat, methodNotAllowed(w, s.static.allowGetHead)
 	}
 	return rt, noFormat, h(w, r)
 }
@@ -172,8 +172,9 @@ func notFound(w http.ResponseWriter) int {
 	return http.StatusNotFound
 }
 
-func methodNotAllowed(w http.ResponseWriter, allow string) int {
-	w.Header().Set("Allow", allow)
+// methodNotAllowed answers 405 with allow, one of the staticHeaders.
+func methodNotAllowed(w http.ResponseWriter, allow []string) int {
+	w.Header()["Allow"] = allow
 	http.Error(w, "405 method not allowed", http.StatusMethodNotAllowed)
 	return http.StatusMethodNotAllowed
 }

@@ -7,6 +7,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"log"
 	"net/http"
@@ -25,7 +26,7 @@ func (h headerFlags) String() string { return "" }
 func (h headerFlags) Set(v string) error {
 	name, value, ok := strings.Cut(v, ":")
 	if !ok {
-		return os.ErrInvalid
+		return errors.New(`want "Name: value"`)
 	}
 	http.Header(h).Add(textproto.CanonicalMIMEHeaderKey(strings.TrimSpace(name)), strings.TrimSpace(value))
 	return nil
