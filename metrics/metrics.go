@@ -15,7 +15,7 @@ const (
 )
 
 // Metrics holds every collector tributary exports. A nil *Metrics is not
-// valid; tests use New(prometheus.NewRegistry()).
+// valid; tests use New("test").
 type Metrics struct {
 	Registry *prometheus.Registry
 
@@ -26,7 +26,7 @@ type Metrics struct {
 	FeedRenders   *prometheus.CounterVec   // feed
 	HTTPRequests  *prometheus.CounterVec   // route, format, code
 	ConfigReloads *prometheus.CounterVec   // outcome (ok|error|unchanged)
-	BuildInfo     *prometheus.GaugeVec     // version, goversion
+	BuildInfo     *prometheus.GaugeVec     // version
 }
 
 // New creates the collectors and registers them, with the Go and process

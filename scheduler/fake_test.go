@@ -190,6 +190,16 @@ func failing(err error) func(context.Context, sources.Request) (*sources.Result,
 	return func(context.Context, sources.Request) (*sources.Result, error) { return nil, err }
 }
 
+// untilCancelled returns a fetch function that closes entered, then blocks
+// until its context is done. It suits a source fetched once.
+func untilCancelled(entered chan<- struct{}) func(context.Context, sources.Request) (*sources.Result, error) {
+	return func(ctx context.Context, _ sources.Request) (*sources.Result, error) {
+		close(entered)
+		<-ctx.Done()
+		return nil, ctx.Err()
+	}
+}
+
 // clock is a settable fake time.
 type clock struct {
 	mu  sync.Mutex

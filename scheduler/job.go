@@ -55,8 +55,8 @@ func (s *Scheduler) fetch(ctx context.Context, e *entry, why trigger) error {
 	if err := sleep(ctx, wait); err != nil {
 		return err
 	}
-	f := s.settings()
-	if ok, err := s.lease(ctx, name, 2*deadline(f, &e.cfg)); !ok {
+	limit := deadline(s.settings(), &e.cfg)
+	if ok, err := s.lease(ctx, name, 2*limit); !ok {
 		return err
 	}
 	release, err := s.acquire(ctx, e.host)
@@ -64,7 +64,7 @@ func (s *Scheduler) fetch(ctx context.Context, e *entry, why trigger) error {
 		return err
 	}
 	defer release()
-	return s.run(ctx, e, st, deadline(f, &e.cfg))
+	return s.run(ctx, e, st, limit)
 }
 
 // run calls the source and records the outcome.
@@ -131,22 +131,20 @@ func (o outcome) changed() bool { return o.new+o.updated > 0 || o.pruned > 0 }
 
 // save stores a successful result and prunes the source to its limit.
 func (s *Scheduler) save(ctx context.Context, e *entry, res *sources.Result) (outcome, error) {
-	name := e.cfg.Name
-	o := outcome{kind: metrics.OutcomeNotModified}
-	if !res.NotModified {
-		o.kind = metrics.OutcomeOK
-		for i := range res.Items {
-			res.Items[i].Source = name
-		}
-		stats, err := s.opts.Store.Upsert(ctx, name, res.Items, s.opts.Now())
-		if err != nil {
-			return o, fmt.Errorf("store %s: %w", name, err)
-		}
-		o.new, o.updated = stats.New, stats.Updated
-	} else {
+	if res.NotModified {
 		// Nothing arrived, so nothing needs pruning.
-		return o, nil
+		return outcome{kind: metrics.OutcomeNotModified}, nil
 	}
+	name := e.cfg.Name
+	o := outcome{kind: metrics.OutcomeOK}
+	for i := range res.Items {
+		res.Items[i].Source = name
+	}
+	stats, err := s.opts.Store.Upsert(ctx, name, res.Items, s.opts.Now())
+	if err != nil {
+		return o, fmt.Errorf("store %s: %w", name, err)
+	}
+	o.new, o.updated = stats.New, stats.Updated
 	// Keep at least what the upstream lists now: pruning an item it still
 	// lists would bring it back as new on the next fetch, with a new
 	// first-seen date, every cycle.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -52,12 +53,12 @@ func TestStartRejectsBadConfig(t *testing.T) {
 	h := newHarness(t, nil)
 	h.add("a-1", items("x"))
 	c := cfg(config.Fetch{}, "a-1", "zz-1") // no fake for zz-1: Build fails
-	if err := h.s.Start(context.Background(), c); err == nil {
-		t.Fatal("Start accepted a source that cannot be built")
+	if err := h.s.Start(context.Background(), c); err == nil || !strings.Contains(err.Error(), "source zz-1") {
+		t.Fatalf("Start = %v, want an error naming source zz-1, which cannot be built", err)
 	}
 	c = cfg(config.Fetch{Schedule: "every day"}, "a-1")
-	if err := h.s.Sync(c); err == nil {
-		t.Fatal("Sync accepted a bad schedule")
+	if err := h.s.Sync(c); err == nil || !strings.Contains(err.Error(), `source a-1: schedule "every day"`) {
+		t.Fatalf("Sync = %v, want an error naming a-1's bad schedule", err)
 	}
 }
 
@@ -147,11 +148,7 @@ func TestSyncAddsRemovesReschedules(t *testing.T) {
 func TestSyncRemovalCancelsInFlightFetch(t *testing.T) {
 	h := newHarness(t, nil)
 	entered := make(chan struct{})
-	h.add("a-1", func(ctx context.Context, _ sources.Request) (*sources.Result, error) {
-		close(entered)
-		<-ctx.Done()
-		return nil, ctx.Err()
-	})
+	h.add("a-1", untilCancelled(entered))
 	h.add("b-1", items("x"))
 	if err := h.s.Start(context.Background(), cfg(config.Fetch{}, "a-1", "b-1")); err != nil {
 		t.Fatal(err)
@@ -278,17 +275,18 @@ func TestStopWaitsForFetchesThatFinish(t *testing.T) {
 func TestStartContextCancelsFetches(t *testing.T) {
 	h := newHarness(t, nil)
 	entered := make(chan struct{})
-	h.add("a-1", func(ctx context.Context, _ sources.Request) (*sources.Result, error) {
-		close(entered)
-		<-ctx.Done()
-		return nil, ctx.Err()
-	})
+	h.add("a-1", untilCancelled(entered))
 	ctx, cancel := context.WithCancel(context.Background())
 	if err := h.s.Start(ctx, cfg(config.Fetch{RunOnStart: true}, "a-1")); err != nil {
 		t.Fatal(err)
 	}
 	<-entered
 	cancel()
+	// The fetch must end on its own, before Stop could cancel it.
+	waitFor(t, "a-1 fetch to end", func() bool { return !h.s.isRunning("a-1") })
+	if _, err := h.store.State(context.Background(), "a-1"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("a cancelled fetch recorded state: %v", err)
+	}
 	stopNow(t, h.s)
 }
 

@@ -17,7 +17,7 @@ import (
 func (s *Scheduler) Status(ctx context.Context) ([]SourceStatus, error) {
 	s.mu.Lock()
 	out := make([]SourceStatus, 0, len(s.order))
-	ids := make([]*entry, 0, len(s.order))
+	entries := make([]*entry, 0, len(s.order))
 	for _, name := range s.order {
 		e := s.entries[name]
 		kind := e.cfg.Kind
@@ -25,7 +25,7 @@ func (s *Scheduler) Status(ctx context.Context) ([]SourceStatus, error) {
 			kind = config.KindFeed
 		}
 		out = append(out, SourceStatus{Name: name, Kind: kind, Schedule: e.spec})
-		ids = append(ids, e)
+		entries = append(entries, e)
 	}
 	s.mu.Unlock()
 
@@ -43,7 +43,7 @@ func (s *Scheduler) Status(ctx context.Context) ([]SourceStatus, error) {
 	}
 	// One snapshot for all: cron.Entry copies every entry on each call,
 	// which made this quadratic in the number of sources.
-	next := make(map[cron.EntryID]time.Time, len(ids))
+	next := make(map[cron.EntryID]time.Time, len(entries))
 	for _, ce := range s.cron.Entries() {
 		next[ce.ID] = ce.Next
 	}
@@ -52,7 +52,7 @@ func (s *Scheduler) Status(ctx context.Context) ([]SourceStatus, error) {
 		out[i].Items = counts[out[i].Name]
 		out[i].LastFetch, out[i].LastSuccess = st.LastFetch, st.LastSuccess
 		out[i].LastError, out[i].Failures = st.LastError, st.Failures
-		out[i].NextRun = next[ids[i].id]
+		out[i].NextRun = next[entries[i].id]
 		if st.NotBefore.After(out[i].NextRun) {
 			out[i].NextRun = st.NotBefore
 		}

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -81,14 +80,7 @@ func scanItem(row pgx.CollectableRow) (sources.Item, error) {
 	}
 	it.Published, it.Updated = fromTimestamptz(published), fromTimestamptz(updated)
 	it.FirstSeen, it.Changed = fromTimestamptz(firstSeen), fromTimestamptz(changed)
-	var errA, errC, errE error
-	it.Authors, errA = codec.DecodeList[sources.Author](authors.String)
-	it.Categories, errC = codec.DecodeList[string](categories.String)
-	it.Enclosures, errE = codec.DecodeList[sources.Enclosure](enclosures.String)
-	if err := errors.Join(errA, errC, errE); err != nil {
-		return it, fmt.Errorf("item %s/%s: %w", it.Source, it.ID, err)
-	}
-	return it, nil
+	return it, codec.DecodeLists(&it, authors.String, categories.String, enclosures.String)
 }
 
 // Has reports whether the item is stored.

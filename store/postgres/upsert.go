@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -67,10 +66,8 @@ func newBatch(items []sources.Item) (*batch, error) {
 func (b *batch) add(orig *sources.Item) error {
 	c := cleanItem(orig)
 	it := &c
-	authors, errA := codec.EncodeList(it.Authors)
-	categories, errC := codec.EncodeList(it.Categories)
-	enclosures, errE := codec.EncodeList(it.Enclosures)
-	if err := errors.Join(errA, errC, errE); err != nil {
+	authors, categories, enclosures, err := codec.EncodeLists(it)
+	if err != nil {
 		return err
 	}
 	b.ids = append(b.ids, it.ID)

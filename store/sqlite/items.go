@@ -90,7 +90,7 @@ func scanItem(rows *sql.Rows) (sources.Item, error) {
 		it                              sources.Item
 		authors, categories, enclosures string
 		published, updated              sql.NullInt64
-		firstSeen, changed              int64
+		firstSeen, changed              sql.NullInt64 // NOT NULL columns
 	)
 	err := rows.Scan(&it.Source, &it.ID, &it.Link, &it.Title, &it.Summary, &it.Content,
 		&authors, &categories, &enclosures, &it.Image, &published, &updated, &firstSeen, &changed)
@@ -98,16 +98,8 @@ func scanItem(rows *sql.Rows) (sources.Item, error) {
 		return it, err
 	}
 	it.Published, it.Updated = fromMillis(published), fromMillis(updated)
-	it.FirstSeen = fromMillis(sql.NullInt64{Int64: firstSeen, Valid: true})
-	it.Changed = fromMillis(sql.NullInt64{Int64: changed, Valid: true})
-	var errA, errC, errE error
-	it.Authors, errA = codec.DecodeList[sources.Author](authors)
-	it.Categories, errC = codec.DecodeList[string](categories)
-	it.Enclosures, errE = codec.DecodeList[sources.Enclosure](enclosures)
-	if err := errors.Join(errA, errC, errE); err != nil {
-		return it, fmt.Errorf("item %s/%s: %w", it.Source, it.ID, err)
-	}
-	return it, nil
+	it.FirstSeen, it.Changed = fromMillis(firstSeen), fromMillis(changed)
+	return it, codec.DecodeLists(&it, authors, categories, enclosures)
 }
 
 // Has reports whether the item is stored.

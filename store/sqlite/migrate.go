@@ -5,9 +5,9 @@ import (
 	"database/sql"
 	"embed"
 	"fmt"
-	"io/fs"
 	"log/slog"
-	"sort"
+
+	"github.com/tributaryfeeds/tributary/store/internal/codec"
 )
 
 //go:embed migrations/*.sql
@@ -19,42 +19,29 @@ func migrate(ctx context.Context, db *sql.DB, logger *slog.Logger) error {
 	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY)`); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	names, err := fs.Glob(migrationFS, "migrations/*.sql")
-	if err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		if err := migrateOne(ctx, db, name, logger); err != nil {
-			return fmt.Errorf("migrate %s: %w", name, err)
-		}
-	}
-	return nil
+	return codec.Migrate(ctx, migrationFS, logger, func(ctx context.Context, name, body string) (bool, error) {
+		return migrateOne(ctx, db, name, body)
+	})
 }
 
-func migrateOne(ctx context.Context, db *sql.DB, name string, logger *slog.Logger) error {
+func migrateOne(ctx context.Context, db *sql.DB, name, body string) (bool, error) {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer tx.Rollback()
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE name = ?`, name).Scan(&n); err != nil {
-		return err
+		return false, err
 	}
 	if n > 0 {
-		return nil
+		return false, nil
 	}
-	body, err := fs.ReadFile(migrationFS, name)
-	if err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-		return err
+	if _, err := tx.ExecContext(ctx, body); err != nil {
+		return false, err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (name) VALUES (?)`, name); err != nil {
-		return err
+		return false, err
 	}
-	logger.InfoContext(ctx, "applied migration", "name", name)
-	return tx.Commit()
+	return true, tx.Commit()
 }

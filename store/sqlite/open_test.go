@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -61,9 +62,14 @@ func TestOpenErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, path := range []string{"", filepath.Join(file, "x.db"), dir + "/a?b.db", junk} {
-		if db, err := sqlite.Open(context.Background(), path); err == nil {
+		db, err := sqlite.Open(context.Background(), path)
+		if err == nil {
 			db.Close()
 			t.Errorf("Open(%q): want an error", path)
+			continue
+		}
+		if !strings.Contains(err.Error(), path) {
+			t.Errorf("Open(%q) = %v: the error does not name the path", path, err)
 		}
 	}
 }

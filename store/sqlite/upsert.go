@@ -99,15 +99,7 @@ func upsertTx(ctx context.Context, tx *sql.Tx, source string, items []sources.It
 }
 
 func putItem(ctx context.Context, put *sql.Stmt, source string, it *sources.Item, hash, chash []byte, now time.Time) error {
-	authors, err := codec.EncodeList(it.Authors)
-	if err != nil {
-		return err
-	}
-	categories, err := codec.EncodeList(it.Categories)
-	if err != nil {
-		return err
-	}
-	enclosures, err := codec.EncodeList(it.Enclosures)
+	authors, categories, enclosures, err := codec.EncodeLists(it)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,6 @@
 // Package codec holds what the SQL stores share: the item hashes that let an
-// unchanged item be skipped, the JSON encoding of list fields, the paging key
-// and batch de-duplication.
+// unchanged item be skipped, the JSON encoding of list fields, the paging key,
+// batch de-duplication and the migration runner.
 package codec
 
 import (
@@ -101,6 +101,30 @@ func DecodeList[T any](s string) ([]T, error) {
 		return nil, nil
 	}
 	return v, nil
+}
+
+// EncodeLists encodes an item's list fields with EncodeList.
+func EncodeLists(it *sources.Item) (authors, categories, enclosures string, err error) {
+	var errA, errC, errE error
+	authors, errA = EncodeList(it.Authors)
+	categories, errC = EncodeList(it.Categories)
+	enclosures, errE = EncodeList(it.Enclosures)
+	if err := errors.Join(errA, errC, errE); err != nil {
+		return "", "", "", err
+	}
+	return authors, categories, enclosures, nil
+}
+
+// DecodeLists sets an item's list fields from what EncodeLists produced.
+func DecodeLists(it *sources.Item, authors, categories, enclosures string) error {
+	var errA, errC, errE error
+	it.Authors, errA = DecodeList[sources.Author](authors)
+	it.Categories, errC = DecodeList[string](categories)
+	it.Enclosures, errE = DecodeList[sources.Enclosure](enclosures)
+	if err := errors.Join(errA, errC, errE); err != nil {
+		return fmt.Errorf("item %s/%s: %w", it.Source, it.ID, err)
+	}
+	return nil
 }
 
 // SplitKey splits a store.Query BeforeKey into source and item ID. A key

@@ -3,6 +3,7 @@ package codec
 import (
 	"bytes"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -66,6 +67,29 @@ func TestLists(t *testing.T) {
 	}
 	if _, err := DecodeList[string]("{"); err == nil {
 		t.Error("DecodeList of bad JSON: want an error")
+	}
+}
+
+func TestItemLists(t *testing.T) {
+	in := sources.Item{
+		Authors:    []sources.Author{{Name: "n", Email: "e", URL: "u"}},
+		Categories: []string{"a"},
+		Enclosures: []sources.Enclosure{{URL: "u", Type: "t", Length: 1}},
+	}
+	a, c, e, err := EncodeLists(&in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out sources.Item
+	if err := DecodeLists(&out, a, c, e); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(out, in) {
+		t.Errorf("round trip = %+v, want %+v", out, in)
+	}
+	bad := sources.Item{Source: "src", ID: "id1"}
+	if err := DecodeLists(&bad, "", "{", ""); err == nil || !strings.Contains(err.Error(), "src/id1") {
+		t.Errorf("DecodeLists of bad JSON = %v, want an error naming src/id1", err)
 	}
 }
 
