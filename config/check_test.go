@@ -137,8 +137,11 @@ sources:
 	}
 
 	c, err = Parse("w.yaml", []byte(minimal), noEnv)
-	if err != nil || len(c.Warnings) != 0 {
-		t.Errorf("minimal config: warnings %q, err %v; want none", c.Warnings, err)
+	if err != nil {
+		t.Fatalf("minimal config: %v", err)
+	}
+	if len(c.Warnings) != 0 {
+		t.Errorf("minimal config: warnings %q, want none", c.Warnings)
 	}
 	c, err = Parse("w.yaml", []byte("# nothing yet\n"), noEnv)
 	if err != nil {

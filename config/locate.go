@@ -46,38 +46,43 @@ func docRoot(doc *yaml.Node) *yaml.Node {
 // the key's line for a mapping entry, the item's line for a list entry.
 // It returns 0 when root is nil.
 func lineOf(root *yaml.Node, p path) int {
-	n, line := root, 0
-	if n != nil {
-		line = n.Line
+	if root == nil {
+		return 0
 	}
+	n, line := root, root.Line
 	for _, seg := range p {
-		n = resolveAlias(n)
-		if n == nil {
-			break
-		}
-		var next *yaml.Node
-		switch s := seg.(type) {
-		case string:
-			if n.Kind == yaml.MappingNode {
-				for i := 0; i+1 < len(n.Content); i += 2 {
-					if n.Content[i].Value == s {
-						line, next = n.Content[i].Line, n.Content[i+1]
-						break
-					}
-				}
-			}
-		case int:
-			if n.Kind == yaml.SequenceNode && s >= 0 && s < len(n.Content) {
-				next = n.Content[s]
-				line = next.Line
-			}
-		}
+		next, l := child(n, seg)
 		if next == nil {
 			break
 		}
-		n = next
+		n, line = next, l
 	}
 	return line
+}
+
+// child returns the node at seg, a mapping key or a list index, within n
+// (through an alias), and the line of that key or list item; nil when n
+// has no such entry.
+func child(n *yaml.Node, seg any) (*yaml.Node, int) {
+	n = resolveAlias(n)
+	if n == nil {
+		return nil, 0
+	}
+	switch s := seg.(type) {
+	case string:
+		if n.Kind == yaml.MappingNode {
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if n.Content[i].Value == s {
+					return n.Content[i+1], n.Content[i].Line
+				}
+			}
+		}
+	case int:
+		if n.Kind == yaml.SequenceNode && s >= 0 && s < len(n.Content) {
+			return n.Content[s], n.Content[s].Line
+		}
+	}
+	return nil, 0
 }
 
 func resolveAlias(n *yaml.Node) *yaml.Node {
@@ -132,30 +137,13 @@ func fieldAtLine(root *yaml.Node, line int, key string) string {
 
 // nodeAt returns the node at p in root, or nil when there is none.
 func nodeAt(root *yaml.Node, p path) *yaml.Node {
-	n := resolveAlias(root)
+	n := root
 	for _, seg := range p {
-		if n == nil {
+		if n, _ = child(n, seg); n == nil {
 			return nil
 		}
-		var next *yaml.Node
-		switch s := seg.(type) {
-		case string:
-			if n.Kind == yaml.MappingNode {
-				for i := 0; i+1 < len(n.Content); i += 2 {
-					if n.Content[i].Value == s {
-						next = n.Content[i+1]
-						break
-					}
-				}
-			}
-		case int:
-			if n.Kind == yaml.SequenceNode && s >= 0 && s < len(n.Content) {
-				next = n.Content[s]
-			}
-		}
-		n = resolveAlias(next)
 	}
-	return n
+	return resolveAlias(n)
 }
 
 // listShifted reports whether the list at p has more entries in root than

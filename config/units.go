@@ -50,12 +50,9 @@ func ParseDuration(s string) (time.Duration, error) {
 
 // UnmarshalYAML reads a duration such as "20s" or "30d".
 func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
-	if n.Kind != yaml.ScalarNode {
-		return typeError(n, "expected a duration such as 20s or 720h")
-	}
-	v, err := ParseDuration(n.Value)
+	v, err := decodeScalar(n, "a duration such as 20s or 720h", ParseDuration)
 	if err != nil {
-		return typeError(n, err.Error())
+		return err // the default stays
 	}
 	*d = Duration(v)
 	return nil
@@ -106,12 +103,9 @@ func ParseSize(s string) (Size, error) {
 
 // UnmarshalYAML reads a size such as "10MiB" or 1000.
 func (s *Size) UnmarshalYAML(n *yaml.Node) error {
-	if n.Kind != yaml.ScalarNode {
-		return typeError(n, "expected a size such as 10MiB")
-	}
-	v, err := ParseSize(n.Value)
+	v, err := decodeScalar(n, "a size such as 10MiB", ParseSize)
 	if err != nil {
-		return typeError(n, err.Error())
+		return err
 	}
 	*s = v
 	return nil
@@ -132,6 +126,20 @@ func (s Size) String() string {
 		}
 	}
 	return strconv.FormatInt(int64(s), 10) + "B"
+}
+
+// decodeScalar parses the scalar n with parse; a mapping or list is
+// reported as not being what was expected (want).
+func decodeScalar[T any](n *yaml.Node, want string, parse func(string) (T, error)) (T, error) {
+	if n.Kind != yaml.ScalarNode {
+		var zero T
+		return zero, typeError(n, "expected "+want)
+	}
+	v, err := parse(n.Value)
+	if err != nil {
+		return v, typeError(n, err.Error())
+	}
+	return v, nil
 }
 
 // typeError reports a bad value the way yaml.v3 does, so that the decoder

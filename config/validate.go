@@ -108,17 +108,24 @@ func (c *Config) validateSources(v *validator) {
 	for i := range c.Sources {
 		s := &c.Sources[i]
 		p := path{"sources", i}
-		switch first, dup := seen[s.Name]; {
-		case s.Name == "":
-			v.errorf(p.with("name"), "required")
-		case !validName.MatchString(s.Name):
-			v.errorf(p.with("name"), "%q must match [a-z0-9-]+", s.Name)
-		case dup:
-			v.errorf(p.with("name"), "duplicate source name %q (first at line %d)", s.Name, c.Sources[first].Line)
-		default:
-			seen[s.Name] = i
-		}
+		v.checkName(p.with("name"), "source name", s.Name, s.Line, seen)
 		s.validate(v, p)
+	}
+}
+
+// checkName reports a source name or feed slug (what) at p that is
+// missing, malformed or taken; seen maps each name taken to the line of
+// the entry that took it.
+func (v *validator) checkName(p path, what, name string, line int, seen map[string]int) {
+	switch first, dup := seen[name]; {
+	case name == "":
+		v.errorf(p, "required")
+	case !validName.MatchString(name):
+		v.errorf(p, "%q must match [a-z0-9-]+", name)
+	case dup:
+		v.errorf(p, "duplicate %s %q (first at line %d)", what, name, first)
+	default:
+		seen[name] = line
 	}
 }
 
@@ -236,16 +243,7 @@ func (c *Config) validateFeeds(v *validator) {
 	for i := range c.Feeds {
 		f := &c.Feeds[i]
 		p := path{"feeds", i}
-		switch first, dup := seen[f.Slug]; {
-		case f.Slug == "":
-			v.errorf(p.with("slug"), "required")
-		case !validName.MatchString(f.Slug):
-			v.errorf(p.with("slug"), "%q must match [a-z0-9-]+", f.Slug)
-		case dup:
-			v.errorf(p.with("slug"), "duplicate feed slug %q (first at line %d)", f.Slug, c.Feeds[first].Line)
-		default:
-			seen[f.Slug] = i
-		}
+		v.checkName(p.with("slug"), "feed slug", f.Slug, f.Line, seen)
 		if strings.TrimSpace(f.Title) == "" {
 			v.errorf(p.with("title"), "required")
 		}

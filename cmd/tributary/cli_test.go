@@ -173,6 +173,27 @@ func parseImported(t *testing.T, text string) importedSources {
 	return doc
 }
 
+// pasteSources pastes the sources block that "opml import" printed into a
+// config, as the operator would, with a feed "reading" of the sources
+// named and then extraFeeds (YAML list entries). It fails the test unless
+// "tributary check" accepts the config, and returns its path and what
+// check printed.
+func pasteSources(t *testing.T, block string, names []string, extraFeeds string) (path, checked string) {
+	t.Helper()
+	quoted, err := json.Marshal(names) // a JSON list is a YAML flow list
+	if err != nil {
+		t.Fatal(err)
+	}
+	path = filepath.Join(t.TempDir(), "config.yaml")
+	writeFile(t, path, "server:\n  base_url: https://feeds.example.org\n"+block+
+		"feeds:\n  - slug: reading\n    title: My reading\n    sources: "+string(quoted)+"\n"+extraFeeds)
+	check := runCLI(t, "", "check", "-config", path)
+	if check.code != exitOK {
+		t.Fatalf("check of the pasted sources: exit %d: %s\n%s", check.code, check.stderr, block)
+	}
+	return path, check.stdout
+}
+
 // TestOPMLExportImport exports the feeds of a config and imports them back:
 // one feed source per published feed, at its Atom URL.
 func TestOPMLExportImport(t *testing.T) {
@@ -224,20 +245,8 @@ func TestOPMLImportExport(t *testing.T) {
 		t.Fatalf("imported URLs = %q, want %q", urls, wantURLs)
 	}
 
-	// Paste the block into a config, as the operator would.
-	quoted, err := json.Marshal(names) // a JSON list is a YAML flow list
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	path := filepath.Join(dir, "config.yaml")
-	writeFile(t, path, "server:\n  base_url: https://feeds.example.org\n"+in.stdout+
-		"feeds:\n  - slug: reading\n    title: My reading\n    sources: "+string(quoted)+"\n")
-	check := runCLI(t, "", "check", "-config", path)
-	if check.code != exitOK {
-		t.Fatalf("check of the pasted sources: exit %d: %s", check.code, check.stderr)
-	}
-	containsInOrder(t, "check", check.stdout, append([]string{"3 sources, 1 feed"}, names...))
+	path, checked := pasteSources(t, in.stdout, names, "")
+	containsInOrder(t, "check", checked, append([]string{"3 sources, 1 feed"}, names...))
 
 	out := runCLI(t, "", "opml", "export", "-config", path)
 	if out.code != exitOK {

@@ -151,7 +151,7 @@ func (m *Main) buildSource(src config.Source) (sources.Source, error) {
 }
 
 // Close stops scheduling, lets in-flight fetches and requests finish within
-// a grace period, then closes the store. It is safe to call once.
+// a grace period, then closes the store. Calling it again does nothing.
 func (m *Main) Close() error {
 	grace := m.ShutdownGrace
 	if grace <= 0 {

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"compress/gzip"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,14 +10,14 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 )
 
-// upstream serves the fixtures in testdata/upstream with ETags, and records
-// which requests were conditional.
+// upstream serves the fixtures in testdata/upstream with ETags, and counts
+// the requests for each path and those answered 304.
 type upstream struct {
 	srv *httptest.Server
 
@@ -28,7 +27,6 @@ type upstream struct {
 
 	mu          sync.Mutex
 	hits        map[string]int
-	conditional map[string]int
 	notModified map[string]int
 }
 
@@ -42,7 +40,7 @@ var upstreamFiles = map[string]string{
 
 func newUpstream(t *testing.T) *upstream {
 	t.Helper()
-	u := &upstream{hits: map[string]int{}, conditional: map[string]int{}, notModified: map[string]int{}}
+	u := &upstream{hits: map[string]int{}, notModified: map[string]int{}}
 	u.srv = httptest.NewServer(http.HandlerFunc(u.serve))
 	t.Cleanup(u.srv.Close)
 	return u
@@ -71,9 +69,6 @@ func (u *upstream) serve(w http.ResponseWriter, r *http.Request) {
 	u.mu.Lock()
 	u.hits[r.URL.Path]++
 	inm := r.Header.Get("If-None-Match")
-	if inm != "" {
-		u.conditional[r.URL.Path]++
-	}
 	if inm == etag {
 		u.notModified[r.URL.Path]++
 	}
@@ -109,17 +104,6 @@ func writeConfig(t *testing.T, dir, upstreamURL string) string {
 	return path
 }
 
-func startMain(t *testing.T, configPath string) *Main {
-	t.Helper()
-	m := &Main{ConfigPath: configPath, Addr: "127.0.0.1:0"}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := m.Open(ctx); err != nil {
-		t.Fatalf("open daemon: %v", err)
-	}
-	return m
-}
-
 // jsonFeed is the part of JSON Feed 1.1 the end-to-end test reads.
 type jsonFeed struct {
 	Version string `json:"version"`
@@ -138,53 +122,28 @@ type jsonFeed struct {
 	} `json:"items"`
 }
 
-func get(t *testing.T, url string, header ...string) (*http.Response, []byte) {
-	t.Helper()
-	return do(t, http.MethodGet, url, header...)
-}
-
-func do(t *testing.T, method, url string, header ...string) (*http.Response, []byte) {
-	t.Helper()
-	req, err := http.NewRequest(method, url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	// A transport without automatic gzip, so the test sees what is sent.
-	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
-	resp, err := client.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, url, err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp, body
-}
-
 // waitFeed polls the JSON feed until it has n items: ingest is asynchronous.
 func waitFeed(t *testing.T, base string, n int) jsonFeed {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
 	var f jsonFeed
-	for time.Now().Before(deadline) {
-		resp, body := get(t, base+"/feeds/all.json")
-		if resp.StatusCode == 200 {
-			f = jsonFeed{}
-			if err := json.Unmarshal(body, &f); err != nil {
-				t.Fatalf("decode JSON feed: %v\n%s", err, body)
-			}
-			if len(f.Items) == n {
-				return f
-			}
+	reached := false
+	defer func() {
+		if !reached { // waitFor failed the test: say what was served
+			t.Logf("the last feed had %d items: %+v", len(f.Items), f.Items)
 		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("feed never reached %d items; last had %d: %+v", n, len(f.Items), f.Items)
+	}()
+	waitFor(t, fmt.Sprintf("the feed to reach %d items", n), func() bool {
+		resp, body := get(t, base+"/feeds/all.json")
+		if resp.StatusCode != http.StatusOK {
+			return false
+		}
+		f = jsonFeed{}
+		if err := json.Unmarshal(body, &f); err != nil {
+			t.Fatalf("decode JSON feed: %v\n%s", err, body)
+		}
+		return len(f.Items) == n
+	})
+	reached = true
 	return f
 }
 
@@ -202,7 +161,7 @@ func TestEndToEnd(t *testing.T) {
 	up := newUpstream(t)
 	dir := t.TempDir()
 	cfgPath := writeConfig(t, dir, up.srv.URL)
-	m := startMain(t, cfgPath)
+	m := open(t, &Main{ConfigPath: cfgPath})
 	base := m.URL()
 
 	feed := waitFeed(t, base, len(wantTitles))
@@ -229,8 +188,7 @@ func TestEndToEnd(t *testing.T) {
 	// Restart with the upstream gone: nothing stored is lost, ids and the
 	// undated item's first-seen date stay as they were.
 	up.srv.Close()
-	m2 := startMain(t, cfgPath)
-	defer m2.Close()
+	m2 := open(t, &Main{ConfigPath: cfgPath})
 	again := waitFeed(t, m2.URL(), len(wantTitles))
 	for i := range feed.Items {
 		a, b := feed.Items[i], again.Items[i]
@@ -241,17 +199,6 @@ func TestEndToEnd(t *testing.T) {
 	}
 }
 
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
 func checkJSONFeed(t *testing.T, f jsonFeed, upstreamURL string) {
 	t.Helper()
 	if f.Version != "https://jsonfeed.org/version/1.1" {
@@ -259,6 +206,9 @@ func checkJSONFeed(t *testing.T, f jsonFeed, upstreamURL string) {
 	}
 	if f.FeedURL != "http://feeds.test/feeds/all.json" {
 		t.Errorf("feed_url = %q", f.FeedURL)
+	}
+	if f.Title != "Everything" {
+		t.Errorf("title = %q, want the configured Everything", f.Title)
 	}
 	var titles []string
 	for _, it := range f.Items {
@@ -306,6 +256,20 @@ func checkJSONFeed(t *testing.T, f jsonFeed, upstreamURL string) {
 	}
 	if j := f.Items[byTitle["JSON item"]]; j.DatePublished != "2026-11-22T07:00:00Z" {
 		t.Errorf("JSON item date = %q, want UTC 2026-11-22T07:00:00Z", j.DatePublished)
+	}
+	// Authors and categories survive from every upstream format.
+	for _, tc := range []struct{ title, author, tag string }{
+		{"JSON item", "Alan Turing", "computing"},
+		{"Atom entry with a relative link", "Grace Hopper", "science"},
+		{"RDF item", "Ada Lovelace", ""},
+	} {
+		it := f.Items[byTitle[tc.title]]
+		if len(it.Authors) != 1 || it.Authors[0].Name != tc.author {
+			t.Errorf("%q: authors %+v, want %s", tc.title, it.Authors, tc.author)
+		}
+		if tc.tag != "" && !slices.Equal(it.Tags, []string{tc.tag}) {
+			t.Errorf("%q: tags %q, want [%s]", tc.title, it.Tags, tc.tag)
+		}
 	}
 }
 

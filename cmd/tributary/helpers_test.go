@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"os"
@@ -91,7 +92,11 @@ func open(t *testing.T, m *Main) *Main {
 	if err := m.Open(ctx); err != nil {
 		t.Fatalf("open daemon: %v", err)
 	}
-	t.Cleanup(func() { m.Close() })
+	t.Cleanup(func() {
+		if err := m.Close(); err != nil {
+			t.Errorf("close daemon: %v", err)
+		}
+	})
 	return m
 }
 
@@ -205,4 +210,49 @@ func reloads(t *testing.T, base, outcome string) float64 {
 	t.Helper()
 	v, _ := value(scrape(t, base), "tributary_config_reloads_total", map[string]string{"outcome": outcome})
 	return v
+}
+
+// get requests url with header's name, value pairs and returns the
+// response and its whole body.
+func get(t *testing.T, url string, header ...string) (*http.Response, []byte) {
+	t.Helper()
+	return do(t, http.MethodGet, url, header...)
+}
+
+// do is get with any method.
+func do(t *testing.T, method, url string, header ...string) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	// A transport without automatic gzip, so the test sees what is sent.
+	// No keep-alive either: each call has its own client, whose idle
+	// connection would otherwise outlive it.
+	client := &http.Client{Transport: &http.Transport{DisableCompression: true, DisableKeepAlives: true}}
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, url, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, body
+}
+
+// waitFor polls cond until it holds, failing the test after 20 s.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }

@@ -65,7 +65,7 @@ func importOPML(path string, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	y, warnings, err := opml.SourcesYAML(outlines)
 	if err != nil {
-		return err
+		return fmt.Errorf("%s: %w", path, err)
 	}
 	for _, w := range warnings {
 		fmt.Fprintf(stderr, "warning: %s\n", w)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -16,8 +15,7 @@ func TestOPMLExportMatchesServed(t *testing.T) {
 	path := filepath.Join(dir, "config.yaml")
 	writeFile(t, path, daemonConfig(dir, "", "  - {name: wire, url: "+up.srv.URL+"/rss2.xml}\n",
 		"  - {slug: world, title: \"World <news> & more\", sources: [wire]}\n  - {slug: local, title: Local, sources: [wire]}\n"))
-	m := startMain(t, path)
-	defer m.Close()
+	m := open(t, &Main{ConfigPath: path})
 	resp, served := get(t, m.URL()+"/opml")
 	if resp.StatusCode != 200 {
 		t.Fatalf("GET /opml: status %d", resp.StatusCode)
@@ -59,16 +57,7 @@ warning: skipped "Search again" ("https://e.example/rss?q=a%20b"): same URL as s
 	if tags := doc.Sources[0].Tags; !slices.Equal(tags, []string{"news", "europe"}) {
 		t.Errorf("tags of the nested source = %q, want [news europe]", tags)
 	}
-	quoted, err := json.Marshal(names)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "config.yaml")
-	writeFile(t, path, "server:\n  base_url: https://feeds.example.org\n"+in.stdout+
-		"feeds:\n  - slug: reading\n    title: My reading\n    sources: "+string(quoted)+"\n"+
-		"  - slug: europe\n    title: Europe\n    sources: [\"tag:europe\"]\n")
-	check := runCLI(t, "", "check", "-config", path)
-	if check.code != exitOK {
-		t.Fatalf("check of the pasted sources: exit %d: %s\n%s", check.code, check.stderr, in.stdout)
-	}
+	_, checked := pasteSources(t, in.stdout, names, "  - slug: europe\n    title: Europe\n    sources: [\"tag:europe\"]\n")
+	// The folder the nested subscription was in became a tag a feed can select.
+	containsInOrder(t, "check", checked, []string{"feeds:", `"Europe"`, "<- unicode-news\n"})
 }

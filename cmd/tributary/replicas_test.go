@@ -68,10 +68,8 @@ func TestReplicas(t *testing.T) {
 	// answers, so the one that did not fetch can only learn of the items
 	// through the store's change notifications.
 	up.gate = make(chan struct{})
-	a := startMain(t, path)
-	defer a.Close()
-	b := startMain(t, path)
-	defer b.Close()
+	a := open(t, &Main{ConfigPath: path})
+	b := open(t, &Main{ConfigPath: path})
 	close(up.gate)
 	for _, m := range []*Main{a, b} {
 		feed := waitFeed(t, m.URL(), len(wantTitles))
