@@ -70,7 +70,7 @@ func (m *Main) Open(ctx context.Context) error {
 	m.cfg = cfg
 	logWarnings(m.Logger, cfg)
 	m.metrics = metrics.New(version)
-	if m.store, err = openStore(ctx, cfg.Storage); err != nil {
+	if m.store, err = openStore(ctx, cfg.Storage, m.Logger); err != nil {
 		return err
 	}
 	m.client = build.Client(cfg)
@@ -183,16 +183,16 @@ func (m *Main) closeStore() error {
 	return err
 }
 
-func openStore(ctx context.Context, s config.Storage) (store.Store, error) {
+func openStore(ctx context.Context, s config.Storage, logger *slog.Logger) (store.Store, error) {
 	switch s.Driver {
 	case "postgres":
-		db, err := postgres.Open(ctx, s.DSN)
+		db, err := postgres.Open(ctx, s.DSN, postgres.WithLogger(logger))
 		if err != nil {
 			return nil, fmt.Errorf("open postgres store: %w", err)
 		}
 		return db, nil
 	default:
-		db, err := sqlite.Open(ctx, s.DSN)
+		db, err := sqlite.Open(ctx, s.DSN, sqlite.WithLogger(logger))
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite store %s: %w", s.DSN, err)
 		}

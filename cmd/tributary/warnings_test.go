@@ -25,3 +25,19 @@ func TestServeLogsConfigWarnings(t *testing.T) {
 		t.Errorf("logs lack a warning %q:\n%s", want, logs.String())
 	}
 }
+
+// TestStoreLogsThroughDaemon: the store logs (migrations here) through the
+// daemon's logger, not into a discarded default.
+func TestStoreLogsThroughDaemon(t *testing.T) {
+	dir := t.TempDir()
+	up := newUpstream(t)
+	path := filepath.Join(dir, "config.yaml")
+	writeFile(t, path, daemonConfig(dir, "",
+		"  - {name: wire, url: "+up.srv.URL+"/rss2.xml}\n",
+		"  - {slug: all, title: All, sources: [wire]}\n"))
+	logger, logs := debugLogger()
+	open(t, &Main{ConfigPath: path, Logger: logger})
+	if !strings.Contains(logs.String(), `msg="applied migration" name=migrations/0001_init.sql`) {
+		t.Errorf("a fresh store's migrations are not in the daemon's log:\n%s", logs.String())
+	}
+}
