@@ -45,6 +45,8 @@ type Fetch struct {
 	Concurrency int      `yaml:"concurrency"`
 	PerHost     int      `yaml:"per_host"`
 	RunOnStart  bool     `yaml:"run_on_start"`
+	// AllowPrivate lets item pages and redirects reach private addresses.
+	AllowPrivate bool `yaml:"allow_private"`
 }
 
 // Source kinds.
@@ -119,5 +121,6 @@ type Size int64
 // user agent, body cap, per-host request limit); when they differ, sources
 // must be rebuilt.
 func (f Fetch) SameClient(o Fetch) bool {
-	return f.Timeout == o.Timeout && f.UserAgent == o.UserAgent && f.MaxBody == o.MaxBody && f.PerHost == o.PerHost
+	return f.Timeout == o.Timeout && f.UserAgent == o.UserAgent && f.MaxBody == o.MaxBody && f.PerHost == o.PerHost &&
+		f.AllowPrivate == o.AllowPrivate
 }

@@ -115,6 +115,8 @@ func TestDefaultsPartial(t *testing.T) {
 			return c.Fetch.RunOnStart && c.Fetch.Concurrency == 3 && c.Fetch.PerHost == 2
 		}},
 		{"run_on_start false", "fetch:\n  run_on_start: false\n", func(c *Config) bool { return !c.Fetch.RunOnStart }},
+		{"allow_private off by default", "fetch:\n  concurrency: 3\n", func(c *Config) bool { return !c.Fetch.AllowPrivate }},
+		{"allow_private on", "fetch:\n  allow_private: true\n", func(c *Config) bool { return c.Fetch.AllowPrivate }},
 		{"listen gives base_url", "server:\n  listen: \"127.0.0.2:9000\"\n", func(c *Config) bool { return c.Server.BaseURL == "http://127.0.0.2:9000" }},
 		{"keep 0 kept", "sources:\n  - name: a\n    url: http://x.org/\n    keep: 0\n", func(c *Config) bool { return c.Sources[0].Keep == 0 }},
 		{"limit 0 kept", minimal + "    limit: 0\n", func(c *Config) bool { return c.Feeds[0].Limit == 0 }},

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"golang.org/x/net/html/charset"
@@ -22,8 +23,9 @@ const (
 	DefaultMaxBody   = 10 << 20
 	DefaultUserAgent = "tributary/1.0 (+https://github.com/tributaryfeeds/tributary)"
 
-	// maxRedirects bounds redirect chains, as browsers do.
-	maxRedirects = 10
+	// maxRedirects bounds redirect chains: a feed or an article that
+	// moves more than five times is more likely a trap than a page.
+	maxRedirects = 5
 	// maxNotBefore caps how far ahead an upstream may push its next fetch,
 	// so a bogus Expires or Retry-After cannot silence a source for good.
 	maxNotBefore = 24 * time.Hour
@@ -44,8 +46,14 @@ type ClientOptions struct {
 	UserAgent string
 	// MaxBody caps the body, measured after gzip decoding. Zero: DefaultMaxBody.
 	MaxBody int64
-	// Transport performs the requests. Nil: a tuned default transport.
+	// Transport performs the requests. Nil: a tuned default transport
+	// behind the private-address guard (see GetPage). A Transport given here
+	// replaces the guard too; it is meant for tests.
 	Transport http.RoundTripper
+	// AllowPrivate lets item pages and redirects reach loopback, private
+	// and link-local addresses (fetch.allow_private). By default only the
+	// host an operator configured may be private.
+	AllowPrivate bool
 	// Now returns the current time. Nil: time.Now.
 	Now func() time.Time
 	// PerHost bounds the requests in flight to one host, across all
@@ -88,17 +96,24 @@ func NewClient(opts ClientOptions) *Client {
 	}
 	tr := opts.Transport
 	if tr == nil {
-		tr = defaultTransport()
+		tr = newGuard(opts.AllowPrivate)
 	}
 	c.hc = &http.Client{Transport: tr, CheckRedirect: checkRedirect}
 	return c
 }
 
-// defaultTransport is tuned for many hosts with few requests each.
-func defaultTransport() *http.Transport {
-	d := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
+// newTransport is tuned for many hosts with few requests each. control,
+// when set, vets each address the dialer connects to; such a transport
+// uses no proxy, since then the proxy would be what is vetted (the guard
+// handles proxied requests).
+func newTransport(control func(network, address string, c syscall.RawConn) error) *http.Transport {
+	d := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second, Control: control}
+	proxy := http.ProxyFromEnvironment
+	if control != nil {
+		proxy = nil
+	}
 	return &http.Transport{
-		Proxy:                 http.ProxyFromEnvironment,
+		Proxy:                 proxy,
 		DialContext:           d.DialContext,
 		ForceAttemptHTTP2:     true,
 		MaxIdleConns:          100,
@@ -113,7 +128,7 @@ func defaultTransport() *http.Transport {
 }
 
 func checkRedirect(req *http.Request, via []*http.Request) error {
-	if len(via) >= maxRedirects {
+	if len(via) > maxRedirects {
 		return fmt.Errorf("stopped after %d redirects", maxRedirects)
 	}
 	if s := req.URL.Scheme; s != "http" && s != "https" {
@@ -179,7 +194,23 @@ func NotBefore(err error) time.Time {
 // bytes. A 304 returns a Response with NotModified set and no body. Other
 // non-2xx statuses return an *HTTPError. A body over MaxBody returns an error
 // wrapping ErrTooLarge.
+//
+// url is the operator's choice (a configured source URL): its host may be
+// private. Redirects to any other host must reach public addresses, or
+// the request fails with ErrPrivateAddress (unless AllowPrivate).
 func (c *Client) Get(ctx context.Context, url string, req Request) (*Response, error) {
+	return c.get(withTrustedHost(ctx, urlHost(url)), url, req)
+}
+
+// GetPage is Get for a URL the upstream chose, such as an item's page:
+// it, and every redirect hop, must reach a public address unless its host
+// is site's (the source's configured URL) or AllowPrivate is set. A
+// refusal is an error wrapping ErrPrivateAddress that says nothing more.
+func (c *Client) GetPage(ctx context.Context, link, site string) (*Response, error) {
+	return c.get(withTrustedHost(ctx, urlHost(site)), link, Request{})
+}
+
+func (c *Client) get(ctx context.Context, url string, req Request) (*Response, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	hreq, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
@@ -197,7 +228,7 @@ func (c *Client) Get(ctx context.Context, url string, req Request) (*Response, e
 	defer release()
 	resp, err := c.hc.Do(hreq)
 	if err != nil {
-		return nil, fmt.Errorf("GET %s: %w", Redact(url), stripURLError(err))
+		return nil, fmt.Errorf("GET %s: %w", Redact(url), transportError(err))
 	}
 	defer resp.Body.Close()
 	now := c.now()
@@ -463,4 +494,18 @@ func (c *Client) Fetch(ctx context.Context, url string, req Request) (resp *Resp
 		return nil, nil, err
 	}
 	return resp, NewResult(resp), nil
+}
+
+// transportError is what a failed round trip may say on the status page:
+// a refused private address is only that (no address, no dial error), and
+// a malformed response loses the bytes that came instead, which may be
+// another service's banner.
+func transportError(err error) error {
+	switch {
+	case errors.Is(err, ErrPrivateAddress):
+		return ErrPrivateAddress
+	case strings.Contains(err.Error(), "malformed HTTP"):
+		return errors.New("malformed HTTP response")
+	}
+	return stripURLError(err)
 }

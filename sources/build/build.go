@@ -20,10 +20,11 @@ import (
 // to one host are pooled across sources.
 func Client(cfg *config.Config) *sources.Client {
 	return sources.NewClient(sources.ClientOptions{
-		Timeout:   time.Duration(cfg.Fetch.Timeout),
-		UserAgent: cfg.Fetch.UserAgent,
-		MaxBody:   int64(cfg.Fetch.MaxBody),
-		PerHost:   cfg.Fetch.PerHost,
+		Timeout:      time.Duration(cfg.Fetch.Timeout),
+		UserAgent:    cfg.Fetch.UserAgent,
+		MaxBody:      int64(cfg.Fetch.MaxBody),
+		PerHost:      cfg.Fetch.PerHost,
+		AllowPrivate: cfg.Fetch.AllowPrivate,
 	})
 }
 
@@ -59,10 +60,21 @@ func Source(src config.Source, client *sources.Client, logger *slog.Logger) (sou
 		return nil, fmt.Errorf("source %s: %w", src.Name, err)
 	}
 	if src.FullText {
-		s, err = fulltext.Wrap(s, fulltext.Options{Client: client, Selector: src.Content, Logger: logger})
+		s, err = fulltext.Wrap(s, fulltext.Options{
+			Client: client, Selector: src.Content, Logger: logger, Site: ownSite(src),
+		})
 		if err != nil {
 			return nil, fmt.Errorf("source %s: full text: %w", src.Name, err)
 		}
 	}
 	return s, nil
+}
+
+// ownSite is the URL whose host the operator chose for src: its url, or the
+// base_url of a files source.
+func ownSite(src config.Source) string {
+	if src.URL != "" {
+		return src.URL
+	}
+	return src.BaseURL
 }

@@ -72,7 +72,7 @@ func TestSlowHostKeepsListing(t *testing.T) {
 		items = append(items, teaser(srv.URL+"/"+p))
 	}
 	const timeout = 50 * time.Millisecond
-	src, err := Wrap(items, Options{Client: sources.NewClient(sources.ClientOptions{Timeout: timeout}), Concurrency: 1})
+	src, err := Wrap(items, Options{Client: sources.NewClient(sources.ClientOptions{Timeout: timeout}), Concurrency: 1, Site: loopSite})
 	if err != nil {
 		t.Fatal(err)
 	}

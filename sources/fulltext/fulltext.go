@@ -45,6 +45,10 @@ type Options struct {
 	// Now returns the current time, which bounds dates read from pages.
 	// Nil: time.Now.
 	Now func() time.Time
+	// Site is the source's configured URL: pages on its host may be at a
+	// private address, any other page must be public (see
+	// sources.Client.GetPage).
+	Site string
 }
 
 type source struct {
@@ -56,6 +60,7 @@ type source struct {
 	cache  *cache
 	retry  *retrySet
 	now    func() time.Time
+	site   string
 }
 
 // Wrap returns a Source that fetches src and then, for each item with a link
@@ -87,6 +92,7 @@ func Wrap(src sources.Source, opts Options) (sources.Source, error) {
 		cache:  newCache(cacheEntries, cacheBytes),
 		retry:  newRetrySet(retryEntries),
 		now:    opts.Now,
+		site:   opts.Site,
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -262,7 +268,7 @@ func fill(it *sources.Item, p page, content bool) {
 
 // page fetches link and extracts its article. Errors name the link once.
 func (s *source) page(ctx context.Context, link, title string) (page, error) {
-	resp, err := s.client.Get(ctx, link, sources.Request{})
+	resp, err := s.client.GetPage(ctx, link, s.site)
 	if err != nil {
 		return page{}, err // the client's errors name the URL
 	}

@@ -72,9 +72,13 @@ func teaser(link string) sources.Item {
 	return sources.Item{ID: link, Link: link, Title: "T", Summary: "Teaser.", Content: "Teaser."}
 }
 
+// loopSite stands for the configured URL of the sources under test: their
+// pages are on the same (loopback) host, which the guard lets through.
+const loopSite = "http://127.0.0.1/feed.xml"
+
 func wrap(t *testing.T, src sources.Source, selector string) sources.Source {
 	t.Helper()
-	w, err := Wrap(src, Options{Client: sources.NewClient(sources.ClientOptions{Timeout: 10 * time.Second}), Selector: selector})
+	w, err := Wrap(src, Options{Client: sources.NewClient(sources.ClientOptions{Timeout: 10 * time.Second}), Selector: selector, Site: loopSite})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,7 +227,7 @@ func TestWrapsHTMLSource(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	src, err := Wrap(inner, Options{Client: client, Selector: ".entry"})
+	src, err := Wrap(inner, Options{Client: client, Selector: ".entry", Site: s.URL + "/en/listing/"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -289,7 +293,7 @@ func TestConcurrencyBounded(t *testing.T) {
 	for _, p := range []string{"a", "b", "c", "d", "e", "f"} {
 		items = append(items, teaser(srv.URL+"/"+p))
 	}
-	src, err := Wrap(items, Options{Client: sources.NewClient(sources.ClientOptions{Timeout: 10 * time.Second}), Concurrency: limit, Selector: ".entry"})
+	src, err := Wrap(items, Options{Client: sources.NewClient(sources.ClientOptions{Timeout: 10 * time.Second}), Concurrency: limit, Selector: ".entry", Site: loopSite})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -46,6 +46,7 @@ func wrapAt(t *testing.T, src sources.Source, selector string) sources.Source {
 		Client:   sources.NewClient(sources.ClientOptions{Timeout: 10 * time.Second}),
 		Selector: selector,
 		Now:      func() time.Time { return ferryNow },
+		Site:     loopSite,
 	})
 	if err != nil {
 		t.Fatal(err)
