@@ -105,11 +105,33 @@ type Feed struct {
 	Exclude     []string `yaml:"exclude"`
 	Limit       int      `yaml:"limit"`
 	MaxAge      Duration `yaml:"max_age"`
+	// Image is the feed's logo, an absolute URL (RSS <image>, Atom <logo>,
+	// JSON Feed icon).
+	Image string `yaml:"image"`
+	// Archive publishes RFC 5005 archive pages of every retained item.
+	Archive bool `yaml:"archive"`
+	// Prefer lists source names and "tag:x" selectors whose copy of a
+	// duplicate wins, first match first; empty: the earliest configured
+	// source of the feed.
+	Prefer []string `yaml:"prefer"`
+	// NearDuplicates is the similarity (0 to 1) above which near-identical
+	// items of different sources merge; 0 turns it off.
+	NearDuplicates float64 `yaml:"near_duplicates"`
+	// Access makes the feed private; nil: public.
+	Access *Access `yaml:"access"`
 
 	Line int `yaml:"-"`
 
 	decodeErrs []string // see keepTypeErrors
 }
+
+// Access restricts a feed to readers holding one of its tokens.
+type Access struct {
+	Tokens []string `yaml:"tokens"`
+}
+
+// Private reports whether the feed needs a token.
+func (f *Feed) Private() bool { return f.Access != nil }
 
 // Duration is a time.Duration written as "20s", "30m", "720h".
 type Duration time.Duration

@@ -256,6 +256,7 @@ func (c *Config) validateFeeds(v *validator) {
 		if f.MaxAge < 0 {
 			v.errorf(p.with("max_age"), "must not be negative, got %s", f.MaxAge)
 		}
+		c.validatePublishing(v, f, p)
 	}
 }
 

@@ -23,6 +23,7 @@ type atomFeed struct {
 	Links     []gfeeds.AtomLink  // alternate and self
 	Author    *gfeeds.AtomAuthor // so entries without authors stay valid
 	Generator string             `xml:"generator,omitempty"`
+	Logo      string             `xml:"logo,omitempty"`
 	Entries   []*atomEntry       `xml:"entry"`
 }
 
@@ -57,6 +58,7 @@ func renderAtom(meta *Meta, es []entry) ([]byte, error) {
 		},
 		Author:    &gfeeds.AtomAuthor{AtomPerson: gfeeds.AtomPerson{Name: meta.Title}},
 		Generator: generator,
+		Logo:      meta.Image,
 		Entries:   make([]*atomEntry, len(es)),
 	}
 	if feed.Author.Name == "" {
@@ -78,8 +80,11 @@ func newAtomEntry(e *entry) *atomEntry {
 	if e.link != "" {
 		x.Links = append(x.Links, gfeeds.AtomLink{Href: e.link, Rel: "alternate", Type: "text/html"})
 	}
-	for _, enc := range e.enclosures {
-		x.Links = append(x.Links, gfeeds.AtomLink{Href: enc.URL, Rel: "enclosure", Type: enc.Type, Length: lengthAttr(enc.Length)})
+	if e.media != nil {
+		// Every file: the enclosures, then media:content files they lack.
+		for _, c := range e.media.contents {
+			x.Links = append(x.Links, gfeeds.AtomLink{Href: c.URL, Rel: "enclosure", Type: c.Type, Length: lengthAttr(c.Length)})
+		}
 	}
 	for _, a := range e.authors {
 		x.Authors = append(x.Authors, &gfeeds.AtomAuthor{AtomPerson: gfeeds.AtomPerson{Name: authorName(a), Email: a.Email, Uri: a.URL}})

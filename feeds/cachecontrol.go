@@ -18,6 +18,17 @@ const (
 // interval of the given sources.
 func cacheControl(cfg *config.Config, names []string, now time.Time) string {
 	best := time.Duration(maxMaxAge) * time.Second
+	if d := shortestInterval(cfg, names, now); d > 0 && d < best {
+		best = d
+	}
+	secs := max(int(best/time.Second), minMaxAge)
+	return fmt.Sprintf("public, max-age=%d", min(secs, maxMaxAge))
+}
+
+// shortestInterval is the shortest time between two runs of any of the
+// sources' schedules (the RSS <ttl>); zero when none can be read.
+func shortestInterval(cfg *config.Config, names []string, now time.Time) time.Duration {
+	var best time.Duration
 	for _, name := range names {
 		src, ok := cfg.Source(name)
 		if !ok {
@@ -25,13 +36,12 @@ func cacheControl(cfg *config.Config, names []string, now time.Time) string {
 		}
 		s, err := config.ParseSchedule(cfg.ScheduleOf(src))
 		if err != nil {
-			continue // validation reports it; the default lifetime is safe
+			continue // validation reports it
 		}
 		t1 := s.Next(now)
-		if d := s.Next(t1).Sub(t1); d > 0 && d < best {
+		if d := s.Next(t1).Sub(t1); d > 0 && (best == 0 || d < best) {
 			best = d
 		}
 	}
-	secs := max(int(best/time.Second), minMaxAge)
-	return fmt.Sprintf("public, max-age=%d", min(secs, maxMaxAge))
+	return best
 }

@@ -2,10 +2,8 @@ package feeds
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/json"
 	"fmt"
-	"math"
 
 	gfeeds "github.com/gorilla/feeds"
 
@@ -18,7 +16,22 @@ const jsonFeedVersion = "https://jsonfeed.org/version/1.1"
 // "items": [].
 type jsonFeed struct {
 	*gfeeds.JSONFeed
-	Items []*gfeeds.JSONItem `json:"items"`
+	Items []*jsonItem `json:"items"`
+}
+
+// jsonItem replaces gorilla's attachments, whose size is an int32 under
+// the wrong name, with our own.
+type jsonItem struct {
+	*gfeeds.JSONItem
+	Attachments []jsonAttachment `json:"attachments,omitempty"`
+}
+
+// jsonAttachment is a JSON Feed 1.1 attachment.
+type jsonAttachment struct {
+	URL      string `json:"url"`
+	MIMEType string `json:"mime_type"`
+	Size     int64  `json:"size_in_bytes,omitempty"`
+	Duration int64  `json:"duration_in_seconds,omitempty"`
 }
 
 func renderJSON(meta *Meta, es []entry) ([]byte, error) {
@@ -29,8 +42,9 @@ func renderJSON(meta *Meta, es []entry) ([]byte, error) {
 			HomePageUrl: meta.SiteURL,
 			FeedUrl:     meta.FeedURL,
 			Description: meta.Description,
+			Icon:        meta.Image,
 		},
-		Items: make([]*gfeeds.JSONItem, len(es)),
+		Items: make([]*jsonItem, len(es)),
 	}
 	for i := range es {
 		feed.Items[i] = newJSONItem(&es[i])
@@ -45,7 +59,7 @@ func renderJSON(meta *Meta, es []entry) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-func newJSONItem(e *entry) *gfeeds.JSONItem {
+func newJSONItem(e *entry) *jsonItem {
 	it := &gfeeds.JSONItem{
 		Id:            e.id,
 		Url:           e.link,
@@ -70,10 +84,14 @@ func newJSONItem(e *entry) *gfeeds.JSONItem {
 	for _, a := range e.authors {
 		it.Authors = append(it.Authors, &gfeeds.JSONAuthor{Name: authorName(a), Url: a.URL})
 	}
-	for _, enc := range e.enclosures {
-		it.Attachments = append(it.Attachments, gfeeds.JSONAttachment{
-			Url: enc.URL, MIMEType: cmp.Or(enc.Type, "application/octet-stream"), Size: int32(min(enc.Length, math.MaxInt32)),
-		})
+	out := &jsonItem{JSONItem: it}
+	if e.media != nil {
+		if it.Image == "" {
+			it.Image = e.media.image
+		}
+		for _, c := range e.media.contents {
+			out.Attachments = append(out.Attachments, jsonAttachment{URL: c.URL, MIMEType: mediaType(c), Size: c.Length, Duration: c.Duration})
+		}
 	}
-	return it
+	return out
 }

@@ -19,6 +19,10 @@ type Meta struct {
 	FeedURL     string    // this format's own URL: base_url/feeds/slug.ext
 	Updated     time.Time // when the feed last changed; zero: derived from items (see feedDate)
 	ID          string    // stable feed identifier (Atom <id>); empty: SiteURL
+	Image       string    // absolute URL of the feed's logo (feeds[].image); may be empty
+	// TTL is how long readers may cache the feed (RSS <ttl>, in minutes):
+	// the shortest schedule interval of its sources; zero: not said.
+	TTL time.Duration
 	// Now is the render time, which no feed date may pass; zero: time.Now.
 	Now time.Time
 }
@@ -38,6 +42,7 @@ type entry struct {
 	updated    time.Time
 	image      string
 	enclosures []sources.Enclosure
+	media      *entryMedia // nil: no enclosures and no media metadata
 }
 
 // Render renders items, already selected and ordered, as one format.
@@ -49,6 +54,7 @@ func Render(meta Meta, items []sources.Item, f Format) ([]byte, error) {
 // normalise fills the defaults of meta and removes invalid characters.
 func (m Meta) normalise(items []sources.Item) Meta {
 	m.Title = xmlClean(m.Title)
+	m.Image, _ = absURL(xmlClean(m.Image), nil)
 	m.Description = xmlClean(m.Description)
 	if m.Description == "" {
 		m.Description = m.Title
@@ -121,6 +127,7 @@ func newEntry(it *sources.Item, site *url.URL) entry {
 			e.enclosures = append(e.enclosures, sources.Enclosure{URL: u, Type: xmlClean(enc.Type), Length: max(enc.Length, 0)})
 		}
 	}
+	e.media = newEntryMedia(it.Media, e.enclosures, base)
 	return e
 }
 

@@ -21,6 +21,8 @@ type rssDoc struct {
 	ContentNS string      `xml:"xmlns:content,attr"`
 	AtomNS    string      `xml:"xmlns:atom,attr"`
 	DCNS      string      `xml:"xmlns:dc,attr"`
+	ItunesNS  string      `xml:"xmlns:itunes,attr,omitempty"` // only when used
+	MediaNS   string      `xml:"xmlns:media,attr,omitempty"`  // only when used
 	Channel   *rssChannel `xml:"channel"`
 }
 
@@ -31,7 +33,18 @@ type rssChannel struct {
 	Self          rssAtomLink `xml:"atom:link"`
 	LastBuildDate string      `xml:"lastBuildDate"`
 	Generator     string      `xml:"generator,omitempty"`
-	Items         []*rssItem  `xml:"item"`
+	TTL           int64       `xml:"ttl,omitempty"` // minutes
+	Image         *rssImage   `xml:"image"`
+	ItunesImage   *itunesImage
+	Items         []*rssItem `xml:"item"`
+}
+
+// rssImage is the channel's <image>; RSS 2.0 requires its link and title
+// to match the channel's.
+type rssImage struct {
+	URL   string `xml:"url"`
+	Title string `xml:"title"`
+	Link  string `xml:"link"`
 }
 
 type rssAtomLink struct {
@@ -51,6 +64,7 @@ type rssItem struct {
 	Enclosure   *gfeeds.RssEnclosure
 	GUID        *gfeeds.RssGuid
 	PubDate     string `xml:"pubDate"`
+	rssMedia
 }
 
 const generator = "tributary"
@@ -71,8 +85,27 @@ func renderRSS(meta *Meta, es []entry) ([]byte, error) {
 			Items:         make([]*rssItem, len(es)),
 		},
 	}
+	if meta.TTL > 0 {
+		doc.Channel.TTL = max(int64(meta.TTL/time.Minute), 1)
+	}
+	if meta.Image != "" {
+		doc.Channel.Image = &rssImage{URL: meta.Image, Title: meta.Title, Link: meta.SiteURL}
+	}
+	var podcast, media bool
 	for i := range es {
-		doc.Channel.Items[i] = newRSSItem(&es[i])
+		it := newRSSItem(&es[i])
+		doc.Channel.Items[i] = it
+		podcast = podcast || it.podcast()
+		media = media || len(it.MediaContents) > 0 || len(it.MediaThumbnails) > 0
+	}
+	if podcast {
+		doc.ItunesNS = itunesNS
+		if meta.Image != "" {
+			doc.Channel.ItunesImage = &itunesImage{Href: meta.Image}
+		}
+	}
+	if media {
+		doc.MediaNS = mediaNS
 	}
 	return encodeXML(doc)
 }
@@ -95,6 +128,7 @@ func newRSSItem(e *entry) *rssItem {
 		it.GUID = &gfeeds.RssGuid{Id: e.id, IsPermaLink: strconv.FormatBool(e.permalink)}
 	}
 	rssAuthors(it, e.authors)
+	it.rssMedia = newRSSMedia(e.media)
 	if len(e.enclosures) > 0 {
 		enc := e.enclosures[0] // RSS 2.0 allows one
 		it.Enclosure = &gfeeds.RssEnclosure{Url: enc.URL, Type: enc.Type, Length: strconv.FormatInt(enc.Length, 10)}

@@ -61,6 +61,8 @@ func newFeedConf(cfg *config.Config, f *config.Feed, now time.Time) (*feedConf, 
 			Description: f.Description,
 			SiteURL:     base + "/",
 			ID:          base + "/feeds/" + f.Slug,
+			Image:       f.Image,
+			TTL:         shortestInterval(cfg, win.sources, now),
 		},
 		cacheControl: cacheControl(cfg, win.sources, now),
 	}
@@ -72,6 +74,9 @@ func newFeedConf(cfg *config.Config, f *config.Feed, now time.Time) (*feedConf, 
 	}
 	key := *f
 	key.Line = 0 // moving a feed in the file changes nothing published
-	fc.fingerprint = fmt.Sprintf("%#v|%q|%s|%s", key, win.sources, base, fc.cacheControl)
+	// Tokens change who may read, not what is rendered (and %#v would
+	// print the pointer, which differs on every load).
+	key.Access = nil
+	fc.fingerprint = fmt.Sprintf("%#v|%q|%s|%s|%v|%s", key, win.sources, base, fc.cacheControl, f.Private(), fc.meta.TTL)
 	return fc, nil
 }

@@ -29,6 +29,15 @@ type Item struct {
 	Updated    time.Time // UTC; zero when unknown
 	Image      string
 	Enclosures []Enclosure
+	// Media is podcast and Media RSS metadata; nil when the source gave none.
+	Media *Media `json:",omitempty"` // omitted so item dumps without media read as before
+	// Origin is the upstream document the item was read from; nil when
+	// unknown (the feeds package then names the configured source).
+	Origin *Origin `json:",omitempty"`
+	// SimHash is a 64-bit SimHash of the item's normalised text, computed
+	// once at ingest for near-duplicate detection; 0 when there is too
+	// little text to compare.
+	SimHash uint64 `json:",omitempty"`
 	// FirstSeen is when the store first saw the item. Sources leave it zero.
 	FirstSeen time.Time
 	// Changed is when the store last stored a change to the item (its

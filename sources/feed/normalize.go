@@ -50,6 +50,7 @@ func normalizeItem(gi *gofeed.Item, base *url.URL, now time.Time) sources.Item {
 		Published:  sources.CheckDate(utc(gi.PublishedParsed), now),
 		Updated:    sources.CheckDate(utc(gi.UpdatedParsed), now),
 		Enclosures: enclosures(gi.Enclosures, base),
+		Media:      itemMedia(gi, base),
 	}
 	if it.Published.IsZero() {
 		it.Published = it.Updated

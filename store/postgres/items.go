@@ -14,7 +14,7 @@ import (
 )
 
 const itemColumns = `source, id, link, title, summary, content, authors::text, categories::text,
-	enclosures::text, image, published, updated, first_seen, changed`
+	enclosures::text, image, published, updated, first_seen, changed, extra`
 
 // itemsQuery builds the window query, in the order of the
 // (sort_date DESC, source, id) index.
@@ -72,14 +72,18 @@ func scanItem(row pgx.CollectableRow) (sources.Item, error) {
 		authors, categories, enclosures pgtype.Text
 		published, updated              pgtype.Timestamptz
 		firstSeen, changed              pgtype.Timestamptz
+		extra                           string
 	)
 	err := row.Scan(&it.Source, &it.ID, &it.Link, &it.Title, &it.Summary, &it.Content,
-		&authors, &categories, &enclosures, &it.Image, &published, &updated, &firstSeen, &changed)
+		&authors, &categories, &enclosures, &it.Image, &published, &updated, &firstSeen, &changed, &extra)
 	if err != nil {
 		return it, err
 	}
 	it.Published, it.Updated = fromTimestamptz(published), fromTimestamptz(updated)
 	it.FirstSeen, it.Changed = fromTimestamptz(firstSeen), fromTimestamptz(changed)
+	if err := codec.DecodeExtra(&it, extra); err != nil {
+		return it, err
+	}
 	return it, codec.DecodeLists(&it, authors.String, categories.String, enclosures.String)
 }
 

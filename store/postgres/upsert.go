@@ -20,12 +20,12 @@ import (
 // from an update even when replicas write the same items at once.
 const upsertSQL = `
 INSERT INTO items (source, id, link, title, summary, content, authors, categories,
-	enclosures, image, published, updated, first_seen, changed, sort_date, hash, content_hash)
+	enclosures, image, published, updated, first_seen, changed, sort_date, hash, content_hash, extra)
 SELECT $1, u.id, u.link, u.title, u.summary, u.content, u.authors::jsonb, u.categories::jsonb,
-	u.enclosures::jsonb, u.image, u.published, u.updated, $2, $2, coalesce(u.published, u.updated, $2), u.hash, u.content_hash
+	u.enclosures::jsonb, u.image, u.published, u.updated, $2, $2, coalesce(u.published, u.updated, $2), u.hash, u.content_hash, u.extra
 FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
-	$10::text[], $11::text[], $12::timestamptz[], $13::timestamptz[], $14::bytea[], $15::bytea[])
-	AS u(id, link, title, summary, content, authors, categories, enclosures, image, published, updated, hash, content_hash)
+	$10::text[], $11::text[], $12::timestamptz[], $13::timestamptz[], $14::bytea[], $15::bytea[], $16::text[])
+	AS u(id, link, title, summary, content, authors, categories, enclosures, image, published, updated, hash, content_hash, extra)
 ON CONFLICT (source, id) DO UPDATE SET
 	link = excluded.link,
 	title = excluded.title,
@@ -35,6 +35,7 @@ ON CONFLICT (source, id) DO UPDATE SET
 	categories = excluded.categories,
 	enclosures = excluded.enclosures,
 	image = excluded.image,
+	extra = excluded.extra,
 	published = excluded.published,
 	updated = excluded.updated,
 	sort_date = coalesce(excluded.published, excluded.updated, items.first_seen),
@@ -48,6 +49,7 @@ RETURNING xmax = 0`
 // batch is an Upsert's items as column arrays for unnest.
 type batch struct {
 	ids, links, titles, summaries, contents, images []string
+	extras                                          []string
 	authors, categories, enclosures                 []pgtype.Text
 	published, updated                              []pgtype.Timestamptz
 	hashes, contentHashes                           [][]byte
@@ -70,6 +72,11 @@ func (b *batch) add(orig *sources.Item) error {
 	if err != nil {
 		return err
 	}
+	extra, err := codec.EncodeExtra(it)
+	if err != nil {
+		return err
+	}
+	b.extras = append(b.extras, extra)
 	b.ids = append(b.ids, it.ID)
 	b.links = append(b.links, it.Link)
 	b.titles = append(b.titles, it.Title)
@@ -103,7 +110,7 @@ func (db *DB) Upsert(ctx context.Context, source string, items []sources.Item, n
 	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, upsertSQL, clean(source), now, b.ids, b.links, b.titles, b.summaries,
 			b.contents, b.authors, b.categories, b.enclosures, b.images, b.published, b.updated,
-			b.hashes, b.contentHashes)
+			b.hashes, b.contentHashes, b.extras)
 		if err != nil {
 			return err
 		}

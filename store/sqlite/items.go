@@ -13,7 +13,7 @@ import (
 )
 
 const itemColumns = `source, id, link, title, summary, content, authors, categories,
-	enclosures, image, published, updated, first_seen, changed`
+	enclosures, image, published, updated, first_seen, changed, extra`
 
 // itemsQuery builds the window query. The inner select finds the window's
 // keys from the (source, sort_date, id) index alone, which holds every column
@@ -89,16 +89,20 @@ func scanItem(rows *sql.Rows) (sources.Item, error) {
 	var (
 		it                              sources.Item
 		authors, categories, enclosures string
+		extra                           string
 		published, updated              sql.NullInt64
 		firstSeen, changed              sql.NullInt64 // NOT NULL columns
 	)
 	err := rows.Scan(&it.Source, &it.ID, &it.Link, &it.Title, &it.Summary, &it.Content,
-		&authors, &categories, &enclosures, &it.Image, &published, &updated, &firstSeen, &changed)
+		&authors, &categories, &enclosures, &it.Image, &published, &updated, &firstSeen, &changed, &extra)
 	if err != nil {
 		return it, err
 	}
 	it.Published, it.Updated = fromMillis(published), fromMillis(updated)
 	it.FirstSeen, it.Changed = fromMillis(firstSeen), fromMillis(changed)
+	if err := codec.DecodeExtra(&it, extra); err != nil {
+		return it, err
+	}
 	return it, codec.DecodeLists(&it, authors, categories, enclosures)
 }
 

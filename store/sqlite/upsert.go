@@ -19,8 +19,8 @@ import (
 // the rule true of the statement itself.
 const upsertSQL = `
 INSERT INTO items (source, id, link, title, summary, content, authors, categories,
-	enclosures, image, published, updated, first_seen, changed, sort_date, hash, content_hash)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	enclosures, image, published, updated, first_seen, changed, sort_date, hash, content_hash, extra)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (source, id) DO UPDATE SET
 	link = excluded.link,
 	title = excluded.title,
@@ -30,6 +30,7 @@ ON CONFLICT (source, id) DO UPDATE SET
 	categories = excluded.categories,
 	enclosures = excluded.enclosures,
 	image = excluded.image,
+	extra = excluded.extra,
 	published = excluded.published,
 	updated = excluded.updated,
 	sort_date = coalesce(excluded.published, excluded.updated, items.first_seen),
@@ -103,10 +104,14 @@ func putItem(ctx context.Context, put *sql.Stmt, source string, it *sources.Item
 	if err != nil {
 		return err
 	}
+	extra, err := codec.EncodeExtra(it)
+	if err != nil {
+		return err
+	}
 	seen := *it
 	seen.FirstSeen = now
 	_, err = put.ExecContext(ctx, source, it.ID, it.Link, it.Title, it.Summary, it.Content,
 		authors, categories, enclosures, it.Image, millis(it.Published), millis(it.Updated),
-		now.UnixMilli(), now.UnixMilli(), seen.Date().UnixMilli(), hash, chash)
+		now.UnixMilli(), now.UnixMilli(), seen.Date().UnixMilli(), hash, chash, extra)
 	return err
 }

@@ -63,6 +63,7 @@ func Run(t *testing.T, o Opener) {
 		{"States", testStates},
 		{"ConcurrentUpserts", testConcurrentUpserts},
 		{"Reopen", testReopen},
+		{"ExtraRoundTrip", testExtraRoundTrip},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

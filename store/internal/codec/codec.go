@@ -66,6 +66,11 @@ func MetaHash(it *sources.Item) []byte {
 		str(e.Type)
 		num(e.Length)
 	}
+	// Only when present, so items without extra keep the hash they had
+	// before the field existed and are not all rewritten once.
+	if x, err := EncodeExtra(it); err == nil && x != "" {
+		str(x)
+	}
 	return h.Sum(nil)[:hashLen]
 }
 
