@@ -45,4 +45,6 @@ type Info struct {
 	Sources     []string  // resolved source names
 	Items       int       // items in the latest render
 	Updated     time.Time // when the rendered bytes last changed
+	// Private feeds need a token; they are left out of every public list.
+	Private bool
 }

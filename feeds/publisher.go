@@ -100,6 +100,15 @@ func (p *Publisher) Get(slug string, f Format) *Rendered {
 	return pub.r[f]
 }
 
+// Access returns the access rule of a private feed, nil for a public or
+// unknown one. The server asks before serving any of the feed's documents.
+func (p *Publisher) Access(slug string) *Access {
+	if fc := p.state.Load().bySlug[slug]; fc != nil {
+		return fc.access
+	}
+	return nil
+}
+
 // Ready reports whether every configured feed has been rendered once.
 func (p *Publisher) Ready() bool { return p.ready.Load() }
 
@@ -116,6 +125,7 @@ func (p *Publisher) Feeds() []Info {
 			info.Description = info.Title
 		}
 		info.Sources = slices.Clone(fc.win.sources)
+		info.Private = fc.access != nil
 		out = append(out, info)
 	}
 	return out

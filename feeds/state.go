@@ -16,7 +16,8 @@ type feedConf struct {
 	meta         Meta // FeedURL is set per format at render time
 	feedURL      [numFormats]string
 	cacheControl string
-	fingerprint  string // what, when it changes, requires a new render
+	access       *Access // nil: public
+	fingerprint  string  // what, when it changes, requires a new render
 }
 
 // state is an immutable view of one config; a reload replaces it whole.
@@ -65,6 +66,11 @@ func newFeedConf(cfg *config.Config, f *config.Feed, now time.Time) (*feedConf, 
 			TTL:         shortestInterval(cfg, win.sources, now),
 		},
 		cacheControl: cacheControl(cfg, win.sources, now),
+	}
+	if f.Private() {
+		// Shared caches must not keep what only token holders may read.
+		fc.access = NewAccess(f.Access.Tokens)
+		fc.cacheControl = "private" + strings.TrimPrefix(fc.cacheControl, "public")
 	}
 	if fc.meta.Title == "" {
 		fc.meta.Title = f.Slug

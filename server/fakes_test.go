@@ -24,6 +24,7 @@ var testModified = time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
 type fakeFeeds struct {
 	rendered map[feedKey]*feeds.Rendered
 	infos    []feeds.Info
+	access   map[string]*feeds.Access
 	ready    atomic.Bool
 }
 
@@ -74,6 +75,9 @@ func (ff *fakeFeeds) Get(slug string, f feeds.Format) *feeds.Rendered {
 }
 func (ff *fakeFeeds) Feeds() []feeds.Info { return ff.infos }
 func (ff *fakeFeeds) Ready() bool         { return ff.ready.Load() }
+func (ff *fakeFeeds) Access(slug string) *feeds.Access {
+	return ff.access[slug]
+}
 
 type fakeSources struct {
 	status    []scheduler.SourceStatus

@@ -18,6 +18,10 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, rest string) 
 	if !ok || s.feeds == nil {
 		return routeFeed, noFormat, notFound(w)
 	}
+	// Before anything about the feed is told, its ETag included.
+	if !feedAuthorized(r, s.feeds.Access(slug)) {
+		return routeFeed, noFormat, s.unauthorized(w)
+	}
 	rd := s.feeds.Get(slug, f)
 	if rd == nil {
 		return routeFeed, noFormat, notFound(w)

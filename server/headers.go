@@ -102,6 +102,7 @@ type staticHeaders struct {
 	contentTypeJSON  []string
 	cacheControlNone []string
 	connectionClose  []string
+	authChallenge    []string // WWW-Authenticate of a private feed
 }
 
 func newStaticHeaders() staticHeaders {
@@ -119,5 +120,6 @@ func newStaticHeaders() staticHeaders {
 		contentTypeJSON:  []string{"application/json; charset=utf-8"},
 		cacheControlNone: []string{"no-store"},
 		connectionClose:  []string{"close"},
+		authChallenge:    []string{`Basic realm="tributary", charset="UTF-8"`, `Bearer realm="tributary"`},
 	}
 }

@@ -51,7 +51,14 @@ func (s *Server) feedInfos() []feeds.Info {
 	if s.feeds == nil {
 		return nil
 	}
-	return s.feeds.Feeds()
+	all := s.feeds.Feeds()
+	public := all[:0:0]
+	for _, in := range all {
+		if !in.Private { // private feeds are in no public list
+			public = append(public, in)
+		}
+	}
+	return public
 }
 
 func (s *Server) serveIndex(w http.ResponseWriter, r *http.Request) int {

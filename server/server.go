@@ -25,6 +25,8 @@ type Feeds interface {
 	Get(slug string, f feeds.Format) *feeds.Rendered // nil: unknown slug
 	Feeds() []feeds.Info
 	Ready() bool
+	// Access is the token check of a private feed; nil for a public one.
+	Access(slug string) *feeds.Access
 }
 
 // Sources is what the server needs of the scheduler; *scheduler.Scheduler
