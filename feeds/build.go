@@ -49,7 +49,9 @@ func Build(ctx context.Context, st store.Store, cfg *config.Config, f *config.Fe
 }
 
 // build pages through the store so that filters never starve the limit and
-// the whole store is never loaded at once.
+// the whole store is never loaded at once. Deduplication needs to know
+// whether a link is shared by several items of one source (see dedupe), so
+// it runs over every candidate read so far after each page.
 func (w *window) build(ctx context.Context, st store.Store, now time.Time) ([]sources.Item, error) {
 	if len(w.sources) == 0 {
 		return nil, nil
@@ -58,26 +60,22 @@ func (w *window) build(ctx context.Context, st store.Store, now time.Time) ([]so
 	if w.maxAge > 0 {
 		q.Since = now.Add(-w.maxAge)
 	}
-	d := newDeduper(w.limit)
-	out := make([]sources.Item, 0, w.limit)
-	for len(out) < w.limit {
+	var cands []sources.Item
+	var out []sources.Item
+	for {
 		page, err := st.Items(ctx, q)
 		if err != nil {
 			return nil, fmt.Errorf("select items of %v: %w", w.sources, err)
 		}
 		for i := range page {
-			it := &page[i]
 			// Filter first: an excluded copy must not mark its id or link
 			// seen and so hide an included copy from another source.
-			if !w.filter.keep(it) || d.seen(it) {
-				continue
-			}
-			out = append(out, *it)
-			if len(out) == w.limit {
-				break
+			if w.filter.keep(&page[i]) {
+				cands = append(cands, page[i])
 			}
 		}
-		if len(page) < q.Limit {
+		out = dedupe(cands, w.limit)
+		if len(out) == w.limit || len(page) < q.Limit {
 			break
 		}
 		last := &page[len(page)-1]
@@ -93,35 +91,4 @@ func (w *window) pageSize() int {
 		return w.limit + w.limit/4 + 1 // room for duplicates
 	}
 	return w.limit * 2
-}
-
-// deduper remembers the IDs and canonical links already kept; the first
-// copy (the newest, in store order) wins.
-type deduper struct {
-	ids   map[string]struct{}
-	links map[string]struct{}
-}
-
-func newDeduper(n int) *deduper {
-	return &deduper{ids: make(map[string]struct{}, n), links: make(map[string]struct{}, n)}
-}
-
-// seen reports whether the item duplicates an earlier one, and remembers it.
-func (d *deduper) seen(it *sources.Item) bool {
-	var link string
-	if it.Link != "" {
-		link = canonicalLink(it.Link)
-	}
-	_, dupID := d.ids[it.ID]
-	_, dupLink := d.links[link]
-	if it.ID != "" && dupID || link != "" && dupLink {
-		return true
-	}
-	if it.ID != "" {
-		d.ids[it.ID] = struct{}{}
-	}
-	if link != "" {
-		d.links[link] = struct{}{}
-	}
-	return false
 }

@@ -162,3 +162,57 @@ func TestBuildFiltersBeforeDedupe(t *testing.T) {
 		t.Errorf("got %v, want [b/x]", ids(got))
 	}
 }
+
+// TestBuildDedupeKeepsWithinSource covers issue 14's losses: within a source
+// the id identifies an item, and a link shared inside a source merges nothing.
+func TestBuildDedupeKeepsWithinSource(t *testing.T) {
+	st := &fakeStore{}
+	st.add(
+		// A podcast whose every episode links to the show's page.
+		item("a", "ep3", "https://pod.example/show", 1*time.Minute),
+		item("a", "ep2", "https://pod.example/show", 2*time.Minute),
+		item("a", "ep1", "https://pod.example/show", 3*time.Minute),
+		// A blog whose permalinks differ only by fragment.
+		item("b", "post-2", "https://blog.example/2024/#post-2", 4*time.Minute),
+		item("b", "post-1", "https://blog.example/2024/#post-1", 5*time.Minute),
+		// Another source mentioning the show page once: the show page is not
+		// that episode's identity in source a, so nothing merges.
+		item("c", "mention", "https://pod.example/show", 6*time.Minute),
+		// The same story through two sources, different GUIDs: merged.
+		item("a", "wire-1", "https://news.example/story?utm_medium=rss", 7*time.Minute),
+		item("c", "copy-of-1", "https://NEWS.example/story#comments", 8*time.Minute),
+	)
+	cfg := testConfig(config.Feed{Slug: "all", Sources: []string{"a", "b", "c"}})
+	got, err := Build(context.Background(), st, cfg, &cfg.Feeds[0], fixtureTime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"a/ep3", "a/ep2", "a/ep1", "b/post-2", "b/post-1", "c/mention", "a/wire-1"}
+	if fmt.Sprint(ids(got)) != fmt.Sprint(want) {
+		t.Errorf("got %v, want %v", ids(got), want)
+	}
+}
+
+// TestBuildDedupeLimitAfterMerge checks that the limit counts kept items, so
+// merged copies do not shorten the feed.
+func TestBuildDedupeLimitAfterMerge(t *testing.T) {
+	st := &fakeStore{}
+	for i := range 20 {
+		link := fmt.Sprintf("https://e.org/%d", i)
+		st.add(item("a", fmt.Sprintf("a%02d", i), link, time.Duration(2*i)*time.Minute))
+		st.add(item("b", fmt.Sprintf("b%02d", i), link, time.Duration(2*i+1)*time.Minute))
+	}
+	cfg := testConfig(config.Feed{Slug: "f", Sources: []string{"a", "b"}, Limit: 10})
+	got, err := Build(context.Background(), st, cfg, &cfg.Feeds[0], fixtureTime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 10 {
+		t.Fatalf("got %d items, want 10: %v", len(got), ids(got))
+	}
+	for i, it := range got {
+		if want := fmt.Sprintf("a%02d", i); it.ID != want {
+			t.Errorf("item %d = %s, want a/%s", i, it.Source+"/"+it.ID, want)
+		}
+	}
+}

@@ -51,12 +51,12 @@ func newEntryMedia(m *sources.Media, encs []sources.Enclosure, base *url.URL) *e
 	em.explicit = m.Explicit
 	em.episode, em.season = max(m.Episode, 0), max(m.Season, 0)
 	em.author = strings.TrimSpace(xmlClean(m.Author))
-	if u, ok := absURL(xmlClean(m.Image), base); ok {
+	if u, ok := absURL(xmlClean(m.Image), base); ok && publicURL(u) {
 		em.image = u
 	}
 	for _, c := range m.Contents {
 		u, ok := absURL(xmlClean(c.URL), base)
-		if !ok || seen[u] {
+		if !ok || seen[u] || !publicURL(u) {
 			continue
 		}
 		seen[u] = true
@@ -65,7 +65,7 @@ func newEntryMedia(m *sources.Media, encs []sources.Enclosure, base *url.URL) *e
 		em.contents = append(em.contents, c)
 	}
 	for _, t := range m.Thumbnails {
-		if u, ok := absURL(xmlClean(t.URL), base); ok {
+		if u, ok := absURL(xmlClean(t.URL), base); ok && publicURL(u) {
 			em.thumbnails = append(em.thumbnails, sources.Thumbnail{URL: u, Width: max(t.Width, 0), Height: max(t.Height, 0)})
 		}
 	}

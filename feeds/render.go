@@ -119,13 +119,16 @@ func newEntry(it *sources.Item, site *url.URL) entry {
 	}
 	e.permalink = e.id != "" && e.id == link
 	e.tagID = atomID(it.Source, e.id, e.permalink)
-	if img, ok := absURL(it.Image, base); ok {
+	if img, ok := absURL(it.Image, base); ok && publicURL(img) {
 		e.image = img
 	}
 	for _, enc := range it.Enclosures {
-		if u, ok := absURL(enc.URL, base); ok {
+		if u, ok := absURL(enc.URL, base); ok && publicURL(u) {
 			e.enclosures = append(e.enclosures, sources.Enclosure{URL: u, Type: xmlClean(enc.Type), Length: max(enc.Length, 0)})
 		}
+	}
+	if e.title == "" {
+		e.title = fallbackTitle(&e)
 	}
 	e.media = newEntryMedia(it.Media, e.enclosures, base)
 	return e
@@ -168,10 +171,14 @@ func cleanStrings(ss []string) []string {
 func cleanAuthors(as []sources.Author) []sources.Author {
 	var out []sources.Author
 	for _, a := range as {
+		email := strings.TrimSpace(xmlClean(a.Email))
 		a = sources.Author{
 			Name:  strings.TrimSpace(xmlClean(a.Name)),
-			Email: strings.TrimSpace(xmlClean(a.Email)),
+			Email: addrSpec(email),
 			URL:   strings.TrimSpace(xmlClean(a.URL)),
+		}
+		if a.Name == "" && a.Email == "" {
+			a.Name = email // not an address: keep it as written, as the name
 		}
 		if a.URL != "" {
 			a.URL, _ = absURL(a.URL, nil)

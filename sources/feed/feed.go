@@ -52,11 +52,12 @@ func (s *Source) Fetch(ctx context.Context, req sources.Request) (*sources.Resul
 		return res, err
 	}
 	now := s.now()
-	p, err := parse(resp.Body, resp.Header.Get("Content-Type"), resp.URL, now)
+	p, err := parse(ctx, resp.Body, resp.Header.Get("Content-Type"), resp.URL, now)
 	if err != nil {
 		return nil, err // Parse names the URL, redacted
 	}
 	res.Items = p.Items
+	res.Warnings = append(res.Warnings, p.Warnings...)
 	if p.TTL > 0 {
 		if t := now.Add(p.TTL); t.After(res.NotBefore) {
 			res.NotBefore = t

@@ -18,15 +18,21 @@ import (
 // against base (nil: only absolute links are kept) and keeping ids unique within the feed.
 // Items without authors are credited to feedAuthors. Dates more than
 // sources.MaxClockSkew after now are dropped (zero now: none are).
-func normalizeItems(in []*gofeed.Item, base *url.URL, feedAuthors []*gofeed.Person, now time.Time) []sources.Item {
+// extras, when as long as in, adds what the original document says about
+// each item.
+func normalizeItems(in []*gofeed.Item, extras []extra, base *url.URL, feedAuthors []*gofeed.Person, now time.Time) []sources.Item {
 	fallback := authors(feedAuthors, nil)
 	out := make([]sources.Item, 0, len(in))
 	seen := make(map[string]bool, len(in))
-	for _, gi := range in {
+	for i, gi := range in {
 		if gi == nil {
 			continue
 		}
-		it := normalizeItem(gi, base, now)
+		var x extra
+		if len(extras) == len(in) {
+			x = extras[i]
+		}
+		it := normalizeItem(gi, x, base, now)
 		if len(it.Authors) == 0 && len(fallback) > 0 {
 			it.Authors = append([]sources.Author(nil), fallback...)
 		}
@@ -39,16 +45,16 @@ func normalizeItems(in []*gofeed.Item, base *url.URL, feedAuthors []*gofeed.Pers
 	return out
 }
 
-func normalizeItem(gi *gofeed.Item, base *url.URL, now time.Time) sources.Item {
+func normalizeItem(gi *gofeed.Item, x extra, base *url.URL, now time.Time) sources.Item {
 	it := sources.Item{
-		Link:       itemLink(gi, base),
-		Title:      sources.PlainText(gi.Title),
+		Link:       itemLink(gi, x, base),
+		Title:      sources.PlainText(gi.Title), // for itemID, below
 		Summary:    strings.TrimSpace(gi.Description),
 		Content:    strings.TrimSpace(gi.Content),
 		Authors:    authors(gi.Authors, gi.Author),
 		Categories: categories(gi.Categories),
-		Published:  sources.CheckDate(utc(gi.PublishedParsed), now),
-		Updated:    sources.CheckDate(utc(gi.UpdatedParsed), now),
+		Published:  sources.CheckDate(utc(parseDate(gi.PublishedParsed, gi.Published)), now),
+		Updated:    sources.CheckDate(utc(parseDate(gi.UpdatedParsed, gi.Updated)), now),
 		Enclosures: enclosures(gi.Enclosures, base),
 		Media:      itemMedia(gi, base),
 	}
@@ -58,26 +64,19 @@ func normalizeItem(gi *gofeed.Item, base *url.URL, now time.Time) sources.Item {
 	if gi.Image != nil {
 		it.Image = sources.ResolveURL(base, gi.Image.URL)
 	}
+	if x.kind == "rss" {
+		if a := rssAuthors(gi, x.rss); a != nil {
+			it.Authors = a
+		}
+	}
 	it.ID = itemID(gi, it)
-	// After the ID, which hashes the title as the feed gave it, so that ids
-	// of stored items do not change.
+	// After the ID, which hashes the title as earlier versions read it, so
+	// that ids of stored items do not change.
+	it.Title = itemTitle(gi, x)
 	if it.Title == "" {
 		it.Title = sources.TitleFromText(cmp.Or(it.Summary, it.Content))
 	}
 	return it
-}
-
-// itemLink is the item's link, else its first other link, else a GUID that
-// is itself a web address (RSS permalinks), made absolute.
-func itemLink(gi *gofeed.Item, base *url.URL) string {
-	link := strings.TrimSpace(gi.Link)
-	if link == "" && len(gi.Links) > 0 {
-		link = strings.TrimSpace(gi.Links[0])
-	}
-	if link == "" && sources.ResolveURL(nil, gi.GUID) != "" {
-		link = strings.TrimSpace(gi.GUID)
-	}
-	return sources.ResolveURL(base, link)
 }
 
 // itemID is the GUID, else the link, else a hash of title and content, so

@@ -33,7 +33,7 @@ func TestItemID(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := normalizeItem(&tt.gi, mustURL(t, "https://a.org/"), time.Time{}).ID; got != tt.want {
+			if got := normalizeItem(&tt.gi, extra{}, mustURL(t, "https://a.org/"), time.Time{}).ID; got != tt.want {
 				t.Errorf("ID = %q, want %q", got, tt.want)
 			}
 		})
@@ -63,7 +63,7 @@ func TestNormalizeDates(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			it := normalizeItem(&tt.gi, nil, now)
+			it := normalizeItem(&tt.gi, extra{}, nil, now)
 			if !it.Published.Equal(tt.published) || !it.Updated.Equal(tt.updated) {
 				t.Errorf("dates = %v %v, want %v %v", it.Published, it.Updated, tt.published, tt.updated)
 			}
@@ -76,7 +76,7 @@ func TestNormalizeDates(t *testing.T) {
 
 func TestNormalizeItemsSkipsEmptyAndInheritsAuthors(t *testing.T) {
 	in := []*gofeed.Item{nil, {}, {Title: "kept"}, {Title: "own", Authors: []*gofeed.Person{{Name: "Own"}}}}
-	got := normalizeItems(in, nil, []*gofeed.Person{{Name: "Feed", Email: "f@a.org"}}, time.Time{})
+	got := normalizeItems(in, nil, nil, []*gofeed.Person{{Name: "Feed", Email: "f@a.org"}}, time.Time{})
 	if len(got) != 2 {
 		t.Fatalf("got %d items, want 2", len(got))
 	}
@@ -102,13 +102,13 @@ func TestNormalizeTitleFromText(t *testing.T) {
 	}
 	for _, tt := range tests {
 		tt.gi.GUID = "g"
-		if got := normalizeItem(&tt.gi, nil, time.Time{}); got.Title != tt.want || got.ID != "g" {
+		if got := normalizeItem(&tt.gi, extra{}, nil, time.Time{}); got.Title != tt.want || got.ID != "g" {
 			t.Errorf("%s: title %q id %q, want %q", tt.name, got.Title, got.ID, tt.want)
 		}
 	}
 	// An item without GUID or link keeps the id it had before it got a title.
 	gi := gofeed.Item{Description: "Ships return."}
-	if got := normalizeItem(&gi, nil, time.Time{}); got.ID != hashHex("Ships return.") {
+	if got := normalizeItem(&gi, extra{}, nil, time.Time{}); got.ID != hashHex("Ships return.") {
 		t.Errorf("id %q changed", got.ID)
 	}
 }

@@ -2,20 +2,19 @@ package feed
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"html"
-	"mime"
+	"io"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/mmcdole/gofeed"
+	"github.com/mmcdole/gofeed/atom"
 	jsonfeed "github.com/mmcdole/gofeed/json"
 	"github.com/mmcdole/gofeed/rss"
-	"golang.org/x/net/html/charset"
-	"golang.org/x/text/encoding/charmap"
 
 	"github.com/tributaryfeeds/tributary/sources"
 )
@@ -32,6 +31,9 @@ type Parsed struct {
 	Items []sources.Item
 	// TTL is the RSS <ttl>, capped at a day; zero when absent.
 	TTL time.Duration
+	// Warnings are what was read around: a repaired document, fields of
+	// the wrong type, items that could not be read.
+	Warnings []string
 }
 
 // Parse parses a feed body (RSS 0.9x/1.0/2.0, Atom 0.3/1.0, JSON Feed
@@ -40,26 +42,31 @@ type Parsed struct {
 // its own encoding. Item dates are taken as they are; Source.Fetch also
 // drops dates too far in the future (see sources.CheckDate).
 func Parse(body []byte, contentType, feedURL string) (*Parsed, error) {
-	return parse(body, contentType, feedURL, time.Time{})
+	return parse(context.Background(), body, contentType, feedURL, time.Time{})
 }
 
-// parse is Parse checking item dates against now; a zero now checks nothing.
-func parse(body []byte, contentType, feedURL string, now time.Time) (*Parsed, error) {
+// parse is Parse checking item dates against now (a zero now checks
+// nothing) and stopping when ctx is done.
+func parse(ctx context.Context, body []byte, contentType, feedURL string, now time.Time) (*Parsed, error) {
+	fail := func(err error) (*Parsed, error) {
+		return nil, fmt.Errorf("parse feed %s: %w", sources.Redact(feedURL), err)
+	}
 	body, err := toUTF8(body, contentType)
 	if err != nil {
-		return nil, fmt.Errorf("parse feed %s: %w", sources.Redact(feedURL), err)
+		return fail(err)
 	}
-	if !isJSON(body) {
-		body = cleanXML(body, xmlDeclEncoding(body))
+	var (
+		f        *gofeed.Feed
+		sc       *scanned
+		warnings []string
+	)
+	if isJSON(body) {
+		f, warnings, err = parseJSON(ctx, body)
+	} else {
+		f, sc, warnings, err = parseXML(ctx, cleanXML(body, "utf-8"))
 	}
-	fp := gofeed.NewParser()
-	// The content image scan parses every item's HTML once more; the feeds
-	// package does not need the guess.
-	fp.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
-	fp.KeepOriginalFeed = true // for <ttl>
-	f, err := fp.Parse(bytes.NewReader(body))
 	if err != nil {
-		return nil, fmt.Errorf("parse feed %s: %w", sources.Redact(feedURL), err)
+		return fail(err)
 	}
 	base, err := url.Parse(feedURL)
 	if err != nil {
@@ -69,15 +76,99 @@ func parse(body []byte, contentType, feedURL string, now time.Time) (*Parsed, er
 	if u, err := url.Parse(site); site != "" && err == nil {
 		base = u
 	}
-	p := &Parsed{Title: sources.PlainText(f.Title), Link: site}
+	p := &Parsed{Title: sources.PlainText(f.Title), Link: site, Warnings: warnings}
+	extras := make([]extra, len(f.Items))
+	for i := range extras {
+		extras[i].kind = f.FeedType
+		if sc != nil && len(sc.titleTypes) == len(f.Items) {
+			extras[i].titleType = sc.titleTypes[i]
+		}
+	}
 	switch orig := f.OriginalFeed().(type) {
 	case *rss.Feed:
 		p.TTL = parseTTL(orig.TTL)
+		if len(orig.Items) == len(f.Items) {
+			for i := range extras {
+				extras[i].rss = orig.Items[i]
+			}
+		}
+	case *atom.Feed:
+		if len(orig.Entries) == len(f.Items) {
+			for i := range extras {
+				extras[i].atom = orig.Entries[i]
+			}
+		}
 	case *jsonfeed.Feed:
 		escapeJSONText(f.Items, orig.Items)
 	}
-	p.Items = normalizeItems(f.Items, base, feedAuthors(f), now)
+	p.Items = normalizeItems(f.Items, extras, base, feedAuthors(f), now)
 	return p, nil
+}
+
+// parseXML parses an XML feed after a streaming pre-pass that bounds its
+// nesting and counts its items. A document gofeed rejects, or reads fewer
+// items from than it has, is parsed again as the pre-pass repaired it (see
+// scanXML), with a warning. A document whose items all fail to parse is an
+// error, never an empty success.
+func parseXML(ctx context.Context, body []byte) (*gofeed.Feed, *scanned, []string, error) {
+	sc, err := scanXML(ctx, body)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var warnings []string
+	f, err := parseGofeed(ctx, body)
+	if (err != nil || len(f.Items) < sc.items) && sc.repaired != nil && ctx.Err() == nil {
+		f2, err2 := parseGofeed(ctx, sc.repaired)
+		if err2 == nil && (err != nil || len(f2.Items) > len(f.Items)) {
+			f, err = f2, nil
+			problems := sc.problems
+			if len(problems) > 3 {
+				problems = append(problems[:3:3], fmt.Sprintf("%d more", len(sc.problems)-3))
+			}
+			warnings = append(warnings, "ill-formed XML, read as repaired: "+strings.Join(problems, "; "))
+			if sc2, err := scanXML(ctx, sc.repaired); err == nil {
+				sc = sc2
+			}
+		}
+	}
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	switch n := len(f.Items); {
+	case n == 0 && sc.items > 0:
+		return nil, nil, nil, fmt.Errorf("the document has %d items but none could be read", sc.items)
+	case n < sc.items:
+		warnings = append(warnings, fmt.Sprintf("%d of %d items could not be read", sc.items-n, sc.items))
+	}
+	return f, sc, warnings, nil
+}
+
+// parseGofeed runs gofeed, stopping when ctx is done.
+func parseGofeed(ctx context.Context, body []byte) (*gofeed.Feed, error) {
+	fp := gofeed.NewParser()
+	// The content image scan parses every item's HTML once more; the feeds
+	// package does not need the guess.
+	fp.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
+	fp.KeepOriginalFeed = true // for <ttl>, GUID permalinks, Atom links
+	f, err := fp.Parse(ctxReader{ctx, bytes.NewReader(body)})
+	if err == nil && f == nil {
+		err = fmt.Errorf("no feed")
+	}
+	return f, err
+}
+
+// ctxReader fails reads once ctx is done, so a parse stops at the fetch
+// deadline.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (r ctxReader) Read(p []byte) (int, error) {
+	if err := r.ctx.Err(); err != nil {
+		return 0, fmt.Errorf("parse stopped: %w", err)
+	}
+	return r.r.Read(p)
 }
 
 // escapeJSONText turns JSON Feed's plain-text fields into HTML: gofeed
@@ -129,79 +220,4 @@ func parseTTL(s string) time.Duration {
 		return maxTTL
 	}
 	return time.Duration(n) * time.Minute
-}
-
-// toUTF8 converts a body that does not declare its encoding (JSON, or XML
-// without encoding="...") using the Content-Type charset. gofeed already
-// honours an XML declaration, and the declaration is the more reliable of
-// the two because it travels with the file. A body that declares nothing and
-// is not valid UTF-8 is read as windows-1252, as browsers do.
-func toUTF8(body []byte, contentType string) ([]byte, error) {
-	body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))
-	if xmlDeclEncoding(body) != "" {
-		return body, nil
-	}
-	label := ""
-	if _, params, err := mime.ParseMediaType(contentType); err == nil {
-		label = params["charset"]
-	}
-	if label == "" {
-		if utf8.Valid(body) {
-			return body, nil
-		}
-		return charmap.Windows1252.NewDecoder().Bytes(body)
-	}
-	enc, name := charset.Lookup(label)
-	switch {
-	case enc == nil:
-		// An unknown label is common noise; trust the bytes if they are UTF-8.
-		if utf8.Valid(body) {
-			return body, nil
-		}
-		return nil, fmt.Errorf("unknown charset %q", label)
-	case name == "utf-8":
-		return body, nil
-	}
-	out, err := enc.NewDecoder().Bytes(body)
-	if err != nil {
-		return nil, fmt.Errorf("decode %s: %w", name, err)
-	}
-	return out, nil
-}
-
-// isJSON reports whether body looks like a JSON Feed rather than XML.
-func isJSON(body []byte) bool {
-	body = bytes.TrimLeft(body, " \t\r\n")
-	return len(body) > 0 && (body[0] == '{' || body[0] == '[')
-}
-
-// xmlDeclEncoding returns the encoding named in a leading
-// <?xml ... encoding="..."?>, or "".
-func xmlDeclEncoding(body []byte) string {
-	body = bytes.TrimLeft(body, " \t\r\n")
-	if !bytes.HasPrefix(body, []byte("<?xml")) {
-		return ""
-	}
-	end := bytes.Index(body, []byte("?>"))
-	if end < 0 || end > 512 {
-		return ""
-	}
-	decl := string(body[len("<?xml"):end])
-	i := strings.Index(decl, "encoding")
-	if i < 0 {
-		return ""
-	}
-	rest := strings.TrimLeft(decl[i+len("encoding"):], " \t\r\n")
-	if !strings.HasPrefix(rest, "=") {
-		return ""
-	}
-	rest = strings.TrimLeft(rest[1:], " \t\r\n")
-	if rest == "" || (rest[0] != '"' && rest[0] != '\'') {
-		return ""
-	}
-	val, _, ok := strings.Cut(rest[1:], rest[:1])
-	if !ok {
-		return ""
-	}
-	return strings.TrimSpace(val)
 }

@@ -99,7 +99,7 @@ func TestParseFeedFields(t *testing.T) {
 		{"rss10.xml", "RDF Site", "https://rdf.example.org/", 0, "Alpha"},
 		{"atom03.xml", "Atom Zero Three", "https://atom03.example.org/", 0, "Legacy entry"},
 		{"atom10.xml", "Atom Blog", "https://atom.example.org/blog/", 0, "Based entry"},
-		{"jsonfeed10.json", "JSON One", "https://json1.example.org/", 0, "AT&amp;T merger"},
+		{"jsonfeed10.json", "JSON One", "https://json1.example.org/", 0, "AT&amp;amp;T <i>merger</i>"}, // JSON Feed titles are plain text: kept as written
 		{"jsonfeed11.json", "JSON One One", "https://json11.example.org/", 0, "Podcast episode"},
 		{"latin1.xml", "Café Nouvelles", "https://latin.example.org/", 0, "Le café à Zürich"},
 		{"cp1252.xml", "Prix €", "https://cp.example.org/", 0, "“Café” costs 5 € — or less"},
