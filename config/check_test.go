@@ -86,12 +86,12 @@ func TestCheckSelector(t *testing.T) {
 		{"ul >", true, "invalid CSS selector"},
 	}
 	for _, tt := range tests {
-		err := checkSelector(tt.expr, tt.plain)
+		_, err := compileSelector(tt.expr, tt.plain)
 		switch {
 		case tt.err == "" && err != nil:
-			t.Errorf("checkSelector(%q, %v) = %v, want nil", tt.expr, tt.plain, err)
+			t.Errorf("compileSelector(%q, %v) = %v, want nil", tt.expr, tt.plain, err)
 		case tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)):
-			t.Errorf("checkSelector(%q, %v) = %v, want %q", tt.expr, tt.plain, err, tt.err)
+			t.Errorf("compileSelector(%q, %v) = %v, want %q", tt.expr, tt.plain, err, tt.err)
 		}
 	}
 }

@@ -21,6 +21,10 @@ type Config struct {
 	// working but are probably mistakes, each "file:line: message" (or
 	// "file: message"): references to unset variables, nothing to do.
 	Warnings []string `yaml:"-"`
+
+	// Client is the shared HTTP client's options, resolved by Parse from
+	// fetch (see compiled.go).
+	Client ClientOptions `yaml:"-"`
 }
 
 // Server configures the HTTP listener.
@@ -79,6 +83,9 @@ type Source struct {
 
 	// Line is the line of the source's entry in the file, for messages.
 	Line int `yaml:"-"`
+	// Compiled holds what Parse resolved and compiled from the fields
+	// above; downstream packages read it (see compiled.go).
+	Compiled *CompiledSource `yaml:"-"`
 
 	decodeErrs []string // see keepTypeErrors
 }
@@ -121,6 +128,9 @@ type Feed struct {
 	Access *Access `yaml:"access"`
 
 	Line int `yaml:"-"`
+	// Compiled holds what Parse resolved and compiled from the fields
+	// above; downstream packages read it (see compiled.go).
+	Compiled *CompiledFeed `yaml:"-"`
 
 	decodeErrs []string // see keepTypeErrors
 }
@@ -138,11 +148,3 @@ type Duration time.Duration
 
 // Size is a byte count written as "512KiB", "10MiB", "1GB" or a plain number.
 type Size int64
-
-// SameClient reports whether f and o make the same HTTP client (timeout,
-// user agent, body cap, per-host request limit); when they differ, sources
-// must be rebuilt.
-func (f Fetch) SameClient(o Fetch) bool {
-	return f.Timeout == o.Timeout && f.UserAgent == o.UserAgent && f.MaxBody == o.MaxBody && f.PerHost == o.PerHost &&
-		f.AllowPrivate == o.AllowPrivate
-}

@@ -45,7 +45,7 @@ func FuzzParseSchedule(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, spec string) {
 		s, err := ParseSchedule(spec)
-		if (s == nil) == (err == nil) {
+		if (s.Schedule == nil) == (err == nil) {
 			t.Fatalf("ParseSchedule(%q) = %v, %v", spec, s, err)
 		}
 	})

@@ -25,6 +25,8 @@ const (
 	DefaultDSN         = "data/tributary.db"
 	DefaultSchedule    = "@every 30m"
 	DefaultUserAgent   = "tributary/1.0 (+https://github.com/tributaryfeeds/tributary)"
+	DefaultTimeout     = 20 * time.Second
+	DefaultMaxBody     = 10 << 20
 	DefaultConcurrency = 8
 	DefaultPerHost     = 2
 	DefaultKeep        = 500
@@ -39,9 +41,9 @@ func Default() Config {
 		Storage: Storage{Driver: DefaultDriver, DSN: DefaultDSN},
 		Fetch: Fetch{
 			Schedule:    DefaultSchedule,
-			Timeout:     Duration(20 * time.Second),
+			Timeout:     Duration(DefaultTimeout),
 			UserAgent:   DefaultUserAgent,
-			MaxBody:     10 << 20,
+			MaxBody:     DefaultMaxBody,
 			Concurrency: DefaultConcurrency,
 			PerHost:     DefaultPerHost,
 			RunOnStart:  true,

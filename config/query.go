@@ -27,14 +27,6 @@ func (c *Config) Feed(slug string) (*Feed, bool) {
 	return nil, false
 }
 
-// ScheduleOf returns the cron spec of s: its own, else fetch.schedule.
-func (c *Config) ScheduleOf(s *Source) string {
-	if s != nil && s.Schedule != "" {
-		return s.Schedule
-	}
-	return c.Fetch.Schedule
-}
-
 // FeedSources resolves the names and "tag:x" selectors of f into source
 // names, each once, in the order the sources appear in the configuration.
 // Unknown names are dropped (validation reports them).
@@ -90,7 +82,11 @@ func (c *Config) Summary() string {
 			if s.Kind == KindFiles {
 				where = s.Path
 			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", s.Name, s.Kind, c.ScheduleOf(s), where)
+			sched := c.Fetch.Schedule
+			if s.Compiled != nil {
+				sched = s.Compiled.Schedule.Spec
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", s.Name, s.Kind, sched, where)
 		}
 		tw.Flush()
 	}

@@ -4,6 +4,7 @@ import (
 	"os"
 	"reflect"
 	"testing"
+	"time"
 )
 
 const queryYAML = `
@@ -63,8 +64,11 @@ func TestQueries(t *testing.T) {
 	}
 	a, _ := c.Source("a")
 	b, _ := c.Source("b")
-	if c.ScheduleOf(a) != "@every 1h" || c.ScheduleOf(b) != "*/5 * * * *" {
-		t.Errorf("ScheduleOf = %q, %q", c.ScheduleOf(a), c.ScheduleOf(b))
+	if a.Compiled.Schedule.Spec != "@every 1h" || b.Compiled.Schedule.Spec != "*/5 * * * *" {
+		t.Errorf("schedules = %q, %q", a.Compiled.Schedule.Spec, b.Compiled.Schedule.Spec)
+	}
+	if a.Compiled.Schedule.Interval != time.Hour || b.Compiled.Schedule.Interval != 5*time.Minute {
+		t.Errorf("intervals = %v, %v", a.Compiled.Schedule.Interval, b.Compiled.Schedule.Interval)
 	}
 	// Source returns a pointer into the config, not a copy.
 	a.Keep = 7

@@ -45,3 +45,33 @@ func TestParseSchedule(t *testing.T) {
 		}
 	}
 }
+
+// TestParseScheduleUTCAndInterval: wall-clock fields are read in UTC
+// unless the spec names a zone, and every schedule carries its interval.
+func TestParseScheduleUTCAndInterval(t *testing.T) {
+	from := time.Date(2025, 3, 1, 0, 0, 0, 0, time.FixedZone("X", 5*3600))
+	tests := []struct {
+		spec     string
+		next     time.Time
+		interval time.Duration
+	}{
+		{"0 3 * * *", time.Date(2025, 3, 1, 3, 0, 0, 0, time.UTC), 24 * time.Hour},
+		{"*/15 * * * *", time.Date(2025, 2, 28, 19, 15, 0, 0, time.UTC), 15 * time.Minute},
+		{"@every 90s", from.Add(90 * time.Second), 90 * time.Second},
+		{"@daily", time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC), 24 * time.Hour},
+		{"0 9 * * 1-5", time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC), 24 * time.Hour}, // the shortest gap
+		{"CRON_TZ=Asia/Tokyo 0 9 * * *", time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC), 24 * time.Hour},
+	}
+	for _, tt := range tests {
+		s, err := ParseSchedule(tt.spec)
+		if err != nil {
+			t.Fatalf("ParseSchedule(%q): %v", tt.spec, err)
+		}
+		if got := s.Next(from); !got.Equal(tt.next) {
+			t.Errorf("%q: Next = %v, want %v", tt.spec, got, tt.next)
+		}
+		if s.Interval != tt.interval || s.Spec != tt.spec {
+			t.Errorf("%q: interval %v spec %q, want %v", tt.spec, s.Interval, s.Spec, tt.interval)
+		}
+	}
+}

@@ -13,7 +13,6 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/andybalholm/cascadia"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -33,6 +32,8 @@ type validator struct {
 	// config file's folder, so they can be checked on disk.
 	resolved bool
 	errs     ErrorList
+	// schedule is fetch.schedule, parsed: the default of every source.
+	schedule Schedule
 }
 
 func (v *validator) errorf(p path, format string, args ...any) {
@@ -86,9 +87,11 @@ func (c *Config) validateStorage(v *validator) {
 func (c *Config) validateFetch(v *validator) {
 	f := c.Fetch
 	p := path{"fetch"}
-	if _, err := ParseSchedule(f.Schedule); err != nil {
+	sched, err := ParseSchedule(f.Schedule)
+	if err != nil {
 		v.errorf(p.with("schedule"), "%v", err)
 	}
+	v.schedule = sched
 	if f.Timeout <= 0 {
 		v.errorf(p.with("timeout"), "must be positive, got %s", f.Timeout)
 	}
@@ -101,6 +104,7 @@ func (c *Config) validateFetch(v *validator) {
 	if f.PerHost < 1 {
 		v.errorf(p.with("per_host"), "must be at least 1, got %d", f.PerHost)
 	}
+	c.Client = ClientOptions{Timeout: time.Duration(f.Timeout), UserAgent: f.UserAgent, MaxBody: int64(f.MaxBody), AllowPrivate: f.AllowPrivate}
 }
 
 func (c *Config) validateSources(v *validator) {
@@ -130,6 +134,10 @@ func (v *validator) checkName(p path, what, name string, line int, seen map[stri
 }
 
 func (s *Source) validate(v *validator, p path) {
+	s.Compiled = &CompiledSource{Schedule: v.schedule, Keep: s.Keep, Location: time.UTC}
+	if s.Keep == 0 {
+		s.Compiled.Keep = DefaultKeep
+	}
 	switch s.Kind {
 	case KindFeed, KindHTML:
 		if s.URL == "" {
@@ -143,6 +151,7 @@ func (s *Source) validate(v *validator, p path) {
 		if s.BaseURL != "" {
 			v.errorf(p.with("base_url"), "only for kind files")
 		}
+		s.Compiled.Host = hostOf(s.URL)
 	case KindFiles:
 		s.validateFiles(v, p)
 	default:
@@ -151,19 +160,26 @@ func (s *Source) validate(v *validator, p path) {
 	s.validateSelect(v, p)
 	if s.Content != "" && !s.FullText {
 		v.errorf(p.with("content"), "only with full_text: true")
-	} else if css := strings.TrimSpace(s.Content); css != "" {
-		if _, err := cascadia.Compile(css); err != nil {
-			v.errorf(p.with("content"), "invalid CSS selector %q: %v", css, err)
+	} else {
+		sel, err := CompileCSS(s.Content)
+		if err != nil {
+			v.errorf(p.with("content"), "%v", err)
 		}
+		s.Compiled.Content = sel
 	}
 	if s.Schedule != "" {
-		if _, err := ParseSchedule(s.Schedule); err != nil {
+		sched, err := ParseSchedule(s.Schedule)
+		if err != nil {
 			v.errorf(p.with("schedule"), "%v", err)
 		}
+		s.Compiled.Schedule = sched
 	}
 	if s.Timezone != "" {
-		if _, err := time.LoadLocation(s.Timezone); err != nil {
+		loc, err := time.LoadLocation(s.Timezone)
+		if err != nil {
 			v.errorf(p.with("timezone"), "unknown time zone %q", s.Timezone)
+		} else {
+			s.Compiled.Location = loc
 		}
 	}
 	if s.Keep < 0 {
@@ -216,26 +232,22 @@ func (s *Source) validateSelect(v *validator, p path) {
 		return
 	}
 	sp := p.with("select")
-	sel := s.Select
-	for _, f := range []struct {
-		name, val string
-		required  bool
-	}{
-		{"item", sel.Item, true}, {"title", sel.Title, true}, {"link", sel.Link, true},
-		{"date", sel.Date, false}, {"summary", sel.Summary, false},
-		{"author", sel.Author, false}, {"image", sel.Image, false},
-	} {
+	out := &Selectors{}
+	for _, f := range s.Select.fields(out) {
 		switch {
-		case strings.TrimSpace(f.val) == "":
+		case strings.TrimSpace(f.expr) == "":
 			if f.required {
 				v.errorf(sp.with(f.name), "required")
 			}
 		default:
-			if err := checkSelector(f.val, f.name == "item"); err != nil {
+			sel, err := compileSelector(f.expr, f.name == "item")
+			if err != nil {
 				v.errorf(sp.with(f.name), "%v", err)
 			}
+			*f.dst = sel
 		}
 	}
+	s.Compiled.Select = out
 }
 
 func (c *Config) validateFeeds(v *validator) {
@@ -247,9 +259,14 @@ func (c *Config) validateFeeds(v *validator) {
 		if strings.TrimSpace(f.Title) == "" {
 			v.errorf(p.with("title"), "required")
 		}
+		f.Compiled = &CompiledFeed{Limit: f.Limit, MaxAge: time.Duration(f.MaxAge)}
+		if f.Limit == 0 {
+			f.Compiled.Limit = DefaultLimit
+		}
 		c.validateFeedSources(v, f, p)
-		validateMatchers(v, p.with("include"), f.Include)
-		validateMatchers(v, p.with("exclude"), f.Exclude)
+		f.Compiled.Sources = c.FeedSources(f)
+		f.Compiled.Include = validateMatchers(v, p.with("include"), f.Include)
+		f.Compiled.Exclude = validateMatchers(v, p.with("exclude"), f.Exclude)
 		if f.Limit < 0 {
 			v.errorf(p.with("limit"), "must not be negative, got %d", f.Limit)
 		}
@@ -281,21 +298,24 @@ func (c *Config) validateFeedSources(v *validator, f *Feed, p path) {
 	}
 }
 
-func validateMatchers(v *validator, p path, list []string) {
+func validateMatchers(v *validator, p path, list []string) []Matcher {
 	if listShifted(v.root, p, len(list)) {
-		return
+		return nil
 	}
-	for j, m := range list {
-		if strings.TrimSpace(m) == "" {
+	out := make([]Matcher, 0, len(list))
+	for j, entry := range list {
+		if strings.TrimSpace(entry) == "" {
 			v.errorf(p.with(j), "must not be empty")
 			continue
 		}
-		if expr, ok := strings.CutPrefix(m, "re:"); ok {
-			if _, err := regexp.Compile(expr); err != nil {
-				v.errorf(p.with(j), "invalid regular expression: %v", err)
-			}
+		m, err := CompileMatcher(entry)
+		if err != nil {
+			v.errorf(p.with(j), "%v", err)
+			continue
 		}
+		out = append(out, m)
 	}
+	return out
 }
 
 // checkHTTPURL reports why raw is not an absolute http(s) URL with a host.

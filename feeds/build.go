@@ -21,27 +21,18 @@ type window struct {
 	maxAge  time.Duration
 }
 
-func newWindow(cfg *config.Config, f *config.Feed) (*window, error) {
-	flt, err := compileFilter(f.Include, f.Exclude)
-	if err != nil {
-		return nil, fmt.Errorf("feed %s: %w", f.Slug, err)
+func newWindow(f *config.Feed) (*window, error) {
+	c := f.Compiled
+	if c == nil {
+		return nil, fmt.Errorf("feed %s: not compiled", f.Slug)
 	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = DefaultLimit
-	}
-	return &window{
-		sources: cfg.FeedSources(f),
-		filter:  flt,
-		limit:   limit,
-		maxAge:  time.Duration(f.MaxAge),
-	}, nil
+	return &window{sources: c.Sources, filter: newFilter(c), limit: c.Limit, maxAge: c.MaxAge}, nil
 }
 
 // Build selects the items of feed f from the store: its sources' items,
 // newest first, filtered, deduplicated and cut to the feed's limit.
 func Build(ctx context.Context, st store.Store, cfg *config.Config, f *config.Feed, now time.Time) ([]sources.Item, error) {
-	w, err := newWindow(cfg, f)
+	w, err := newWindow(f)
 	if err != nil {
 		return nil, err
 	}

@@ -10,17 +10,32 @@ import (
 	"github.com/tributaryfeeds/tributary/sources"
 )
 
+// testConfig returns a compiled configuration of three feed sources and
+// the given feeds (a feed without a title is titled after its slug).
 func testConfig(feeds ...config.Feed) *config.Config {
-	return &config.Config{
-		Server: config.Server{BaseURL: "http://127.0.0.1:8080/"},
-		Fetch:  config.Fetch{Schedule: "@every 30m"},
-		Sources: []config.Source{
-			{Name: "a", Tags: []string{"world"}, Schedule: "*/15 * * * *"},
-			{Name: "b", Tags: []string{"world"}},
-			{Name: "c"},
-		},
-		Feeds: feeds,
+	c := rawConfig(feeds...)
+	if err := c.Compile(); err != nil {
+		panic(err) // a broken fixture, not a result
 	}
+	return c
+}
+
+// rawConfig is testConfig not compiled.
+func rawConfig(feeds ...config.Feed) *config.Config {
+	c := config.Default()
+	c.Server.BaseURL = "http://127.0.0.1:8080/"
+	c.Sources = []config.Source{
+		{Name: "a", Kind: config.KindFeed, URL: "https://a.example/", Tags: []string{"world"}, Schedule: "*/15 * * * *"},
+		{Name: "b", Kind: config.KindFeed, URL: "https://b.example/", Tags: []string{"world"}},
+		{Name: "c", Kind: config.KindFeed, URL: "https://c.example/"},
+	}
+	for _, f := range feeds {
+		if f.Title == "" {
+			f.Title = f.Slug
+		}
+		c.Feeds = append(c.Feeds, f)
+	}
+	return &c
 }
 
 func item(source, id, link string, age time.Duration) sources.Item {
@@ -87,7 +102,7 @@ func TestBuildLimitAndMaxAge(t *testing.T) {
 	cfg := testConfig(
 		config.Feed{Slug: "default", Sources: []string{"a"}},
 		config.Feed{Slug: "young", Sources: []string{"a"}, MaxAge: config.Duration(10 * time.Hour)},
-		config.Feed{Slug: "none", Sources: []string{"tag:missing"}},
+		config.Feed{Slug: "none", Sources: []string{"c"}},
 	)
 	tests := []struct {
 		feed int
@@ -105,8 +120,13 @@ func TestBuildLimitAndMaxAge(t *testing.T) {
 }
 
 func TestCacheControl(t *testing.T) {
-	cfg := testConfig()
-	cfg.Sources = append(cfg.Sources, config.Source{Name: "fast", Schedule: "@every 10s"}, config.Source{Name: "slow", Schedule: "@daily"})
+	cfg := rawConfig()
+	cfg.Sources = append(cfg.Sources,
+		config.Source{Name: "fast", Kind: config.KindFeed, URL: "https://f.example/", Schedule: "@every 10s"},
+		config.Source{Name: "slow", Kind: config.KindFeed, URL: "https://s.example/", Schedule: "@daily"})
+	if err := cfg.Compile(); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		names []string
 		want  string
@@ -118,7 +138,7 @@ func TestCacheControl(t *testing.T) {
 		{nil, "public, max-age=3600"},
 	}
 	for _, tt := range tests {
-		if got := cacheControl(cfg, tt.names, fixtureTime); got != tt.want {
+		if got := cacheControl(cfg, tt.names); got != tt.want {
 			t.Errorf("%v: %q, want %q", tt.names, got, tt.want)
 		}
 	}

@@ -16,9 +16,9 @@ const (
 
 // cacheControl derives the Cache-Control header from the shortest schedule
 // interval of the given sources.
-func cacheControl(cfg *config.Config, names []string, now time.Time) string {
+func cacheControl(cfg *config.Config, names []string) string {
 	best := time.Duration(maxMaxAge) * time.Second
-	if d := shortestInterval(cfg, names, now); d > 0 && d < best {
+	if d := shortestInterval(cfg, names); d > 0 && d < best {
 		best = d
 	}
 	secs := max(int(best/time.Second), minMaxAge)
@@ -27,19 +27,17 @@ func cacheControl(cfg *config.Config, names []string, now time.Time) string {
 
 // shortestInterval is the shortest time between two runs of any of the
 // sources' schedules (the RSS <ttl>); zero when none can be read.
-func shortestInterval(cfg *config.Config, names []string, now time.Time) time.Duration {
+func shortestInterval(cfg *config.Config, names []string) time.Duration {
 	var best time.Duration
 	for _, name := range names {
 		src, ok := cfg.Source(name)
 		if !ok {
 			continue
 		}
-		s, err := config.ParseSchedule(cfg.ScheduleOf(src))
-		if err != nil {
-			continue // validation reports it
+		if src.Compiled == nil {
+			continue
 		}
-		t1 := s.Next(now)
-		if d := s.Next(t1).Sub(t1); d > 0 && (best == 0 || d < best) {
+		if d := src.Compiled.Schedule.Interval; d > 0 && (best == 0 || d < best) {
 			best = d
 		}
 	}

@@ -1,57 +1,27 @@
 package feeds
 
 import (
-	"fmt"
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/tributaryfeeds/tributary/config"
 	"github.com/tributaryfeeds/tributary/sources"
 )
 
-// matcher is one include or exclude entry: a whole word (case-insensitive)
-// or a regular expression.
-type matcher struct {
-	word string // lower-cased; empty when re is set
-	re   *regexp.Regexp
-}
+// maxFilterText bounds the text of one field that filters look at: an
+// upstream's megabyte of content must not make every regexp and word search
+// run over all of it on every render. Matches further in are not seen.
+const maxFilterText = 64 << 10
 
-// filter holds a feed's compiled include and exclude lists.
+// filter holds a feed's include and exclude entries, compiled by config.
 type filter struct {
-	include []matcher
-	exclude []matcher
+	include []config.Matcher
+	exclude []config.Matcher
 }
 
-// compileFilter compiles include and exclude entries once per config.
-func compileFilter(include, exclude []string) (*filter, error) {
-	inc, err := compileMatchers(include)
-	if err != nil {
-		return nil, fmt.Errorf("include: %w", err)
-	}
-	exc, err := compileMatchers(exclude)
-	if err != nil {
-		return nil, fmt.Errorf("exclude: %w", err)
-	}
-	return &filter{include: inc, exclude: exc}, nil
-}
-
-func compileMatchers(entries []string) ([]matcher, error) {
-	out := make([]matcher, 0, len(entries))
-	for _, e := range entries {
-		if expr, ok := strings.CutPrefix(e, "re:"); ok {
-			re, err := regexp.Compile(expr)
-			if err != nil {
-				return nil, fmt.Errorf("%q: %w", e, err)
-			}
-			out = append(out, matcher{re: re})
-			continue
-		}
-		if w := strings.ToLower(strings.TrimSpace(e)); w != "" {
-			out = append(out, matcher{word: w})
-		}
-	}
-	return out, nil
+func newFilter(f *config.CompiledFeed) *filter {
+	return &filter{include: f.Include, exclude: f.Exclude}
 }
 
 // empty reports whether the filter keeps every item.
@@ -65,35 +35,96 @@ func (f *filter) keep(it *sources.Item) bool {
 	if f.empty() {
 		return true
 	}
-	text := filterText(it)
-	lower := strings.ToLower(text)
-	if len(f.include) > 0 && !matchAny(f.include, text, lower) {
+	t := itemText{it: it}
+	if len(f.include) > 0 && !t.matchAny(f.include) {
 		return false
 	}
-	return !matchAny(f.exclude, text, lower)
+	return !t.matchAny(f.exclude)
 }
 
-func matchAny(ms []matcher, text, lower string) bool {
+// itemText is the text of each filter scope of one item, built on first use.
+type itemText struct {
+	it    *sources.Item
+	text  map[string]string
+	lower map[string]string
+}
+
+func (t *itemText) matchAny(ms []config.Matcher) bool {
 	for _, m := range ms {
-		if m.re != nil && m.re.MatchString(text) || m.re == nil && containsWord(lower, m.word) {
+		if m.Re != nil && m.Re.MatchString(t.get(m.Field, false)) ||
+			m.Re == nil && containsWord(t.get(m.Field, true), m.Word) {
 			return true
 		}
 	}
 	return false
 }
 
-// filterText joins the fields filters look at, with tags stripped, one per
-// line so a word never spans two fields.
+// get returns the text of scope, lower-cased when asked.
+func (t *itemText) get(scope string, lower bool) string {
+	if t.text == nil {
+		t.text, t.lower = make(map[string]string, 2), make(map[string]string, 2)
+	}
+	s, ok := t.text[scope]
+	if !ok {
+		s = scopeText(t.it, scope)
+		t.text[scope] = s
+	}
+	if !lower {
+		return s
+	}
+	l, ok := t.lower[scope]
+	if !ok {
+		l = strings.ToLower(s)
+		t.lower[scope] = l
+	}
+	return l
+}
+
+// scopeText is the text a filter scope looks at, each field bounded, one
+// value per line so a word never spans two fields.
+func scopeText(it *sources.Item, scope string) string {
+	switch scope {
+	case config.ScopeTitle:
+		return bounded(it.Title)
+	case config.ScopeLink:
+		return bounded(it.Link)
+	case config.ScopeCategory:
+		return bounded(strings.Join(it.Categories, "\n"))
+	case config.ScopeAuthor:
+		names := make([]string, 0, len(it.Authors))
+		for _, a := range it.Authors {
+			names = append(names, strings.TrimSpace(a.Name+" "+a.Email))
+		}
+		return bounded(strings.Join(names, "\n"))
+	}
+	return filterText(it)
+}
+
+// bounded cuts s to at most maxFilterText bytes, on a rune boundary.
+func bounded(s string) string {
+	if len(s) <= maxFilterText {
+		return s
+	}
+	i := maxFilterText
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i]
+}
+
+// filterText joins the fields unscoped entries look at, with tags
+// stripped, one per line so a word never spans two fields. Each field is
+// bounded first, so a huge content is not converted whole.
 func filterText(it *sources.Item) string {
 	var b strings.Builder
-	b.WriteString(it.Title)
+	b.WriteString(bounded(it.Title))
 	b.WriteByte('\n')
-	b.WriteString(sources.PlainText(it.Summary))
+	b.WriteString(bounded(sources.PlainText(bounded(it.Summary))))
 	b.WriteByte('\n')
-	b.WriteString(sources.PlainText(it.Content))
+	b.WriteString(bounded(sources.PlainText(bounded(it.Content))))
 	for _, c := range it.Categories {
 		b.WriteByte('\n')
-		b.WriteString(c)
+		b.WriteString(bounded(c))
 	}
 	return b.String()
 }

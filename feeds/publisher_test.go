@@ -89,7 +89,7 @@ func TestPublisherSetConfig(t *testing.T) {
 	if p.Get("world", RSS) != keep || value(t, m.FeedRenders.WithLabelValues("world")) != 1 {
 		t.Error("unchanged feed was re-rendered")
 	}
-	bad := testConfig(config.Feed{Slug: "x", Sources: []string{"a"}, Include: []string{"re:("}})
+	bad := rawConfig(config.Feed{Slug: "x", Sources: []string{"a"}, Include: []string{"re:("}})
 	if err := p.SetConfig(ctx, bad); err == nil {
 		t.Error("a bad config was accepted")
 	}

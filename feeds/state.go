@@ -49,7 +49,7 @@ func newState(cfg *config.Config, now time.Time) (*state, error) {
 }
 
 func newFeedConf(cfg *config.Config, f *config.Feed, now time.Time) (*feedConf, error) {
-	win, err := newWindow(cfg, f)
+	win, err := newWindow(f)
 	if err != nil {
 		return nil, err
 	}
@@ -63,9 +63,9 @@ func newFeedConf(cfg *config.Config, f *config.Feed, now time.Time) (*feedConf, 
 			SiteURL:     base + "/",
 			ID:          base + "/feeds/" + f.Slug,
 			Image:       f.Image,
-			TTL:         shortestInterval(cfg, win.sources, now),
+			TTL:         shortestInterval(cfg, win.sources),
 		},
-		cacheControl: cacheControl(cfg, win.sources, now),
+		cacheControl: cacheControl(cfg, win.sources),
 	}
 	if f.Private() {
 		// Shared caches must not keep what only token holders may read.
@@ -79,7 +79,8 @@ func newFeedConf(cfg *config.Config, f *config.Feed, now time.Time) (*feedConf, 
 		fc.feedURL[fm] = base + "/feeds/" + f.Slug + "." + fm.String()
 	}
 	key := *f
-	key.Line = 0 // moving a feed in the file changes nothing published
+	key.Line = 0       // moving a feed in the file changes nothing published
+	key.Compiled = nil // compiled from the fields printed
 	// Tokens change who may read, not what is rendered (and %#v would
 	// print the pointer, which differs on every load).
 	key.Access = nil

@@ -17,7 +17,7 @@ func BenchmarkStatus(b *testing.B) {
 		names[i] = fmt.Sprintf("h%d-%d", i%50, i)
 		h.add(names[i], items("x"))
 	}
-	if err := h.s.Start(context.Background(), cfg(config.Fetch{Concurrency: 8, PerHost: 2}, names...)); err != nil {
+	if err := h.s.Start(context.Background(), compile(b, cfg(config.Fetch{Concurrency: 8, PerHost: 2}, names...))); err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()

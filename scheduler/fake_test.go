@@ -295,6 +295,41 @@ func cfg(fetch config.Fetch, names ...string) *config.Config {
 	return c
 }
 
+// compile fills the fetch settings c leaves zero with the defaults and
+// compiles c as config.Parse would, so tests can edit a configuration and
+// then sync it.
+func compile(t testing.TB, c *config.Config) *config.Config {
+	t.Helper()
+	def := config.Default()
+	if c.Server.Listen == "" {
+		c.Server = def.Server
+	}
+	if c.Storage.Driver == "" {
+		c.Storage = def.Storage
+	}
+	d := def.Fetch
+	f := &c.Fetch
+	if f.Timeout == 0 {
+		f.Timeout = d.Timeout
+	}
+	if f.UserAgent == "" {
+		f.UserAgent = d.UserAgent
+	}
+	if f.MaxBody == 0 {
+		f.MaxBody = d.MaxBody
+	}
+	if f.Concurrency == 0 {
+		f.Concurrency = d.Concurrency
+	}
+	if f.PerHost == 0 {
+		f.PerHost = d.PerHost
+	}
+	if err := c.Compile(); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
 // waitFor polls cond; it fails the test if cond never holds.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()

@@ -21,7 +21,7 @@ import (
 func TestRunOnceStoresItemsWithSource(t *testing.T) {
 	h := newHarness(t, nil)
 	h.add("a-1", items("x", "y"))
-	if err := h.s.Sync(cfg(config.Fetch{}, "a-1")); err != nil {
+	if err := h.s.Sync(compile(t, cfg(config.Fetch{}, "a-1"))); err != nil {
 		t.Fatal(err)
 	}
 	if err := h.s.RunOnce(context.Background(), "a-1"); err != nil {
@@ -50,7 +50,7 @@ func TestFailureBacksOffAndSuccessResets(t *testing.T) {
 		}
 		return items("x")(ctx, req)
 	})
-	if err := h.s.Sync(cfg(config.Fetch{}, "a-1")); err != nil {
+	if err := h.s.Sync(compile(t, cfg(config.Fetch{}, "a-1"))); err != nil {
 		t.Fatal(err)
 	}
 	h.store.SetState(context.Background(), store.State{Source: "a-1", ETag: `"old"`, LastModified: "yesterday"})
@@ -100,7 +100,7 @@ func TestBackoffJitterIsSmall(t *testing.T) {
 		o.Rand = func(n int64) int64 { asked = n; return n - 1 }
 	})
 	h.add("a-1", failing(errors.New("down")))
-	if err := h.s.Sync(cfg(config.Fetch{}, "a-1")); err != nil {
+	if err := h.s.Sync(compile(t, cfg(config.Fetch{}, "a-1"))); err != nil {
 		t.Fatal(err)
 	}
 	_ = h.s.RunOnce(context.Background(), "a-1")
@@ -125,7 +125,7 @@ func TestRetryAfterHonoured(t *testing.T) {
 			now := h.clock.Now()
 			herr := &sources.HTTPError{URL: "https://a.example/1", StatusCode: 429, RetryAfter: now.Add(tt.after)}
 			h.add("a-1", failing(fmt.Errorf("feed: %w", herr)))
-			if err := h.s.Sync(cfg(config.Fetch{}, "a-1")); err != nil {
+			if err := h.s.Sync(compile(t, cfg(config.Fetch{}, "a-1"))); err != nil {
 				t.Fatal(err)
 			}
 			_ = h.s.RunOnce(context.Background(), "a-1")
@@ -139,7 +139,7 @@ func TestRetryAfterHonoured(t *testing.T) {
 func TestSkipWhenNotBeforeInFuture(t *testing.T) {
 	h := newHarness(t, nil)
 	f := h.add("a-1", items("x"))
-	if err := h.s.Sync(cfg(config.Fetch{}, "a-1")); err != nil {
+	if err := h.s.Sync(compile(t, cfg(config.Fetch{}, "a-1"))); err != nil {
 		t.Fatal(err)
 	}
 	h.store.SetState(context.Background(), store.State{Source: "a-1", NotBefore: h.clock.Now().Add(time.Hour)})
@@ -162,7 +162,7 @@ func TestSkipWhenNotBeforeInFuture(t *testing.T) {
 func TestScheduledRunWaitsForNearNotBefore(t *testing.T) {
 	h := newHarness(t, nil)
 	f := h.add("a-1", items("x"))
-	if err := h.s.Sync(cfg(config.Fetch{}, "a-1")); err != nil {
+	if err := h.s.Sync(compile(t, cfg(config.Fetch{}, "a-1"))); err != nil {
 		t.Fatal(err)
 	}
 	// Within the 6m jitter window of @every 1h: wait (2ms of real time)
@@ -181,7 +181,7 @@ func TestConditionalRequestAndNotModified(t *testing.T) {
 		got = req
 		return &sources.Result{NotModified: true, NotBefore: h.clock.Now().Add(time.Hour)}, nil
 	})
-	if err := h.s.Sync(cfg(config.Fetch{}, "a-1")); err != nil {
+	if err := h.s.Sync(compile(t, cfg(config.Fetch{}, "a-1"))); err != nil {
 		t.Fatal(err)
 	}
 	h.store.Upsert(context.Background(), "a-1", []sources.Item{{ID: "old"}}, h.clock.Now())
@@ -210,7 +210,7 @@ func TestWarningsRecorded(t *testing.T) {
 	h.add("a-1", func(context.Context, sources.Request) (*sources.Result, error) {
 		return &sources.Result{Warnings: []string{"bad.md: unreadable", "page 2 failed"}}, nil
 	})
-	if err := h.s.Sync(cfg(config.Fetch{}, "a-1")); err != nil {
+	if err := h.s.Sync(compile(t, cfg(config.Fetch{}, "a-1"))); err != nil {
 		t.Fatal(err)
 	}
 	if err := h.s.RunOnce(context.Background(), "a-1"); err != nil {
@@ -224,7 +224,7 @@ func TestWarningsRecorded(t *testing.T) {
 func TestStoreErrorIsAFailure(t *testing.T) {
 	h := newHarness(t, nil)
 	h.add("a-1", items("x"))
-	if err := h.s.Sync(cfg(config.Fetch{}, "a-1")); err != nil {
+	if err := h.s.Sync(compile(t, cfg(config.Fetch{}, "a-1"))); err != nil {
 		t.Fatal(err)
 	}
 	h.store.SetState(context.Background(), store.State{Source: "a-1", ETag: `"old"`})
@@ -255,7 +255,7 @@ func TestOnChangeOnlyOnChange(t *testing.T) {
 		return res, nil
 	})
 	c := cfg(config.Fetch{}, "a-1")
-	if err := h.s.Sync(c); err != nil {
+	if err := h.s.Sync(compile(t, c)); err != nil {
 		t.Fatal(err)
 	}
 	run := func() {
@@ -272,7 +272,7 @@ func TestOnChangeOnlyOnChange(t *testing.T) {
 		t.Fatalf("OnChange called %d times, want 2", got)
 	}
 	c.Sources[0].Keep = 1
-	if err := h.s.Sync(c); err != nil {
+	if err := h.s.Sync(compile(t, c)); err != nil {
 		t.Fatal(err)
 	}
 	run() // keep 1, but the upstream still lists both: nothing pruned
@@ -298,7 +298,7 @@ func TestPanickingSourceRecovered(t *testing.T) {
 		}
 		return items("x")(ctx, req)
 	})
-	if err := h.s.Sync(cfg(config.Fetch{}, "a-1")); err != nil {
+	if err := h.s.Sync(compile(t, cfg(config.Fetch{}, "a-1"))); err != nil {
 		t.Fatal(err)
 	}
 	h.s.scheduled(h.s.entries["a-1"])
@@ -325,13 +325,11 @@ func TestFetchDeadline(t *testing.T) {
 		full    bool
 		want    time.Duration
 	}{
-		{"default", 0, false, defaultTimeout + fetchSlack},
 		{"configured", 10 * time.Second, false, 10*time.Second + fetchSlack},
 		{"full text", 10 * time.Second, true, 50 * time.Second},
 	}
 	for _, tt := range tests {
-		f := config.Fetch{Timeout: config.Duration(tt.timeout)}
-		if got := deadline(f, &config.Source{FullText: tt.full}); got != tt.want {
+		if got := deadline(tt.timeout, &config.Source{FullText: tt.full}); got != tt.want {
 			t.Errorf("%s: deadline = %v, want %v", tt.name, got, tt.want)
 		}
 	}
@@ -344,7 +342,7 @@ func TestSlowSourceTimesOut(t *testing.T) {
 		return nil, ctx.Err()
 	})
 	c := cfg(config.Fetch{}, "a-1")
-	if err := h.s.Sync(c); err != nil {
+	if err := h.s.Sync(compile(t, c)); err != nil {
 		t.Fatal(err)
 	}
 	e := h.s.entries["a-1"]
@@ -364,7 +362,7 @@ func TestLease(t *testing.T) {
 			h := newHarness(t, func(o *Options) { o.Store = ls })
 			h.store = ls.memStore
 			f := h.add("a-1", items("x"))
-			if err := h.s.Sync(cfg(config.Fetch{Timeout: config.Duration(10 * time.Second)}, "a-1")); err != nil {
+			if err := h.s.Sync(compile(t, cfg(config.Fetch{Timeout: config.Duration(10 * time.Second)}, "a-1"))); err != nil {
 				t.Fatal(err)
 			}
 			if err := h.s.RunOnce(context.Background(), "a-1"); err != nil {
@@ -389,7 +387,7 @@ func TestMetrics(t *testing.T) {
 	h := newHarness(t, func(o *Options) { o.Metrics = m })
 	h.add("a-1", items("x", "y"))
 	h.add("b-1", failing(errors.New("down")))
-	if err := h.s.Sync(cfg(config.Fetch{}, "a-1", "b-1")); err != nil {
+	if err := h.s.Sync(compile(t, cfg(config.Fetch{}, "a-1", "b-1"))); err != nil {
 		t.Fatal(err)
 	}
 	_ = h.s.RunOnce(context.Background(), "a-1")
@@ -439,7 +437,7 @@ func TestPruneKeepsWhatUpstreamLists(t *testing.T) {
 	})
 	c := cfg(config.Fetch{}, "a-1")
 	c.Sources[0].Keep = 5
-	if err := h.s.Sync(c); err != nil {
+	if err := h.s.Sync(compile(t, c)); err != nil {
 		t.Fatal(err)
 	}
 	if err := h.s.RunOnce(context.Background(), "a-1"); err != nil {
@@ -468,7 +466,7 @@ func TestRefreshIgnoresNotBefore(t *testing.T) {
 		calls.Add(1)
 		return &sources.Result{NotBefore: h.clock.Now().Add(24 * time.Hour)}, nil
 	})
-	if err := h.s.Sync(cfg(config.Fetch{}, "a-1")); err != nil {
+	if err := h.s.Sync(compile(t, cfg(config.Fetch{}, "a-1"))); err != nil {
 		t.Fatal(err)
 	}
 	if err := h.s.RunOnce(context.Background(), "a-1"); err != nil {

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tributaryfeeds/tributary/config"
 	"github.com/tributaryfeeds/tributary/metrics"
 	"github.com/tributaryfeeds/tributary/sources"
 	"github.com/tributaryfeeds/tributary/store"
@@ -55,11 +54,11 @@ func (s *Scheduler) fetch(ctx context.Context, e *entry, why trigger) error {
 	if err := sleep(ctx, wait); err != nil {
 		return err
 	}
-	limit := deadline(s.settings(), &e.cfg)
+	limit := deadline(s.timeout(), &e.cfg)
 	if ok, err := s.lease(ctx, name, 2*limit); !ok {
 		return err
 	}
-	release, err := s.acquire(ctx, e.host)
+	ctx, release, err := s.acquire(ctx, e.host)
 	if err != nil {
 		return err
 	}
@@ -148,7 +147,7 @@ func (s *Scheduler) save(ctx context.Context, e *entry, res *sources.Result) (ou
 	// Keep at least what the upstream lists now: pruning an item it still
 	// lists would bring it back as new on the next fetch, with a new
 	// first-seen date, every cycle.
-	n, err := s.opts.Store.Prune(ctx, name, max(keepOf(&e.cfg), len(res.Items)))
+	n, err := s.opts.Store.Prune(ctx, name, max(e.cfg.Compiled.Keep, len(res.Items)))
 	if err != nil {
 		return o, fmt.Errorf("prune %s: %w", name, err)
 	}
@@ -251,20 +250,22 @@ func (s *Scheduler) known(name string) func(context.Context, string) bool {
 	}
 }
 
-// acquire takes a per-host slot, then a global one. Host first, so fetches
-// queued behind a busy host do not hold global slots that other hosts could
-// use.
-func (s *Scheduler) acquire(ctx context.Context, host string) (release func(), err error) {
-	if err := s.hosts.acquire(ctx, host); err != nil {
-		return nil, err
+// acquire holds a per-host slot for the fetch, then takes a global one.
+// Host first, so fetches queued behind a busy host do not hold global slots
+// that other hosts could use. The returned context carries the host's slot:
+// the fetch's requests to its own host borrow it (see limit.Hosts).
+func (s *Scheduler) acquire(ctx context.Context, host string) (context.Context, func(), error) {
+	ctx, releaseHost, err := s.hosts.Hold(ctx, host)
+	if err != nil {
+		return ctx, nil, err
 	}
-	if err := s.global.acquire(ctx); err != nil {
-		s.hosts.release(host)
-		return nil, err
+	if err := s.global.Acquire(ctx); err != nil {
+		releaseHost()
+		return ctx, nil, err
 	}
-	return func() {
-		s.global.release()
-		s.hosts.release(host)
+	return ctx, func() {
+		s.global.Release()
+		releaseHost()
 	}, nil
 }
 
@@ -281,7 +282,7 @@ func (s *Scheduler) delay(e *entry, st store.State, why trigger) (time.Duration,
 	var wait, grace time.Duration
 	if why == scheduledRun {
 		wait = s.jitter(e)
-		grace = jitterBound(e.sched, now)
+		grace = jitterBound(e.sched)
 	}
 	ahead := st.NotBefore.Sub(now)
 	if ahead > grace {
@@ -293,7 +294,7 @@ func (s *Scheduler) delay(e *entry, st store.State, why trigger) (time.Duration,
 // jitter is a random delay in [0, min(interval/10, 5m)) so that sources on
 // the same schedule do not all fire in the same second.
 func (s *Scheduler) jitter(e *entry) time.Duration {
-	return s.random(jitterBound(e.sched, s.opts.Now()))
+	return s.random(jitterBound(e.sched))
 }
 
 // random returns a duration in [0, n), or 0 when n is not positive.
@@ -308,10 +309,11 @@ func (s *Scheduler) random(n time.Duration) time.Duration {
 	return d
 }
 
-func (s *Scheduler) settings() config.Fetch {
+// timeout is fetch.timeout of the configuration applied last.
+func (s *Scheduler) timeout() time.Duration {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.fetchCfg
+	return s.client.Timeout
 }
 
 // sleep waits for d or until ctx is done.

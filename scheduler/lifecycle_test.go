@@ -23,7 +23,7 @@ func TestRunOnStartFetchesEachSourceOnce(t *testing.T) {
 	for _, n := range names {
 		fakes = append(fakes, h.add(n, items(n+"-item")))
 	}
-	if err := h.s.Start(context.Background(), cfg(config.Fetch{RunOnStart: true}, names...)); err != nil {
+	if err := h.s.Start(context.Background(), compile(t, cfg(config.Fetch{RunOnStart: true}, names...))); err != nil {
 		t.Fatal(err)
 	}
 	stopNow(t, h.s)
@@ -40,7 +40,7 @@ func TestRunOnStartFetchesEachSourceOnce(t *testing.T) {
 func TestStartWithoutRunOnStartFetchesNothing(t *testing.T) {
 	h := newHarness(t, nil)
 	f := h.add("a-1", items("x"))
-	if err := h.s.Start(context.Background(), cfg(config.Fetch{}, "a-1")); err != nil {
+	if err := h.s.Start(context.Background(), compile(t, cfg(config.Fetch{}, "a-1"))); err != nil {
 		t.Fatal(err)
 	}
 	stopNow(t, h.s)
@@ -53,12 +53,12 @@ func TestStartRejectsBadConfig(t *testing.T) {
 	h := newHarness(t, nil)
 	h.add("a-1", items("x"))
 	c := cfg(config.Fetch{}, "a-1", "zz-1") // no fake for zz-1: Build fails
-	if err := h.s.Start(context.Background(), c); err == nil || !strings.Contains(err.Error(), "source zz-1") {
+	if err := h.s.Start(context.Background(), compile(t, c)); err == nil || !strings.Contains(err.Error(), "source zz-1") {
 		t.Fatalf("Start = %v, want an error naming source zz-1, which cannot be built", err)
 	}
-	c = cfg(config.Fetch{Schedule: "every day"}, "a-1")
-	if err := h.s.Sync(c); err == nil || !strings.Contains(err.Error(), `source a-1: schedule "every day"`) {
-		t.Fatalf("Sync = %v, want an error naming a-1's bad schedule", err)
+	// A configuration that config did not compile is refused.
+	if err := h.s.Sync(cfg(config.Fetch{}, "a-1")); err == nil || !strings.Contains(err.Error(), "source a-1: not compiled") {
+		t.Fatalf("Sync = %v, want an error naming a-1 as not compiled", err)
 	}
 }
 
@@ -91,7 +91,7 @@ func TestSyncAddsRemovesReschedules(t *testing.T) {
 		h.add(n, items("x"))
 	}
 	c1 := cfg(config.Fetch{}, "a-1", "b-1", "c-1")
-	if err := h.s.Start(context.Background(), c1); err != nil {
+	if err := h.s.Start(context.Background(), compile(t, c1)); err != nil {
 		t.Fatal(err)
 	}
 	before := entryIDs(h.s)
@@ -100,7 +100,7 @@ func TestSyncAddsRemovesReschedules(t *testing.T) {
 	c2.Sources[1].Line = 40                // moved in the file: unchanged
 	c2.Sources[2].Schedule = "*/5 * * * *" // rescheduled
 	c2.Sources[2].Tags = []string{"world"} // and changed
-	if err := h.s.Sync(c2); err != nil {
+	if err := h.s.Sync(compile(t, c2)); err != nil {
 		t.Fatal(err)
 	}
 	after := entryIDs(h.s)
@@ -127,7 +127,7 @@ func TestSyncAddsRemovesReschedules(t *testing.T) {
 	// A changed default schedule reschedules sources that use it.
 	c3 := cfg(config.Fetch{Schedule: "@every 2h"}, "d-1", "a-1", "b-1")
 	c3.Sources[2] = c2.Sources[2]
-	if err := h.s.Sync(c3); err != nil {
+	if err := h.s.Sync(compile(t, c3)); err != nil {
 		t.Fatal(err)
 	}
 	again := entryIDs(h.s)
@@ -137,7 +137,7 @@ func TestSyncAddsRemovesReschedules(t *testing.T) {
 
 	// A failed sync leaves everything as it was.
 	bad := cfg(config.Fetch{}, "a-1", "zz-1")
-	if err := h.s.Sync(bad); err == nil {
+	if err := h.s.Sync(compile(t, bad)); err == nil {
 		t.Fatal("Sync accepted an unbuildable source")
 	}
 	if got := entryIDs(h.s); len(got) != 3 || got["d-1"] != again["d-1"] {
@@ -150,14 +150,14 @@ func TestSyncRemovalCancelsInFlightFetch(t *testing.T) {
 	entered := make(chan struct{})
 	h.add("a-1", untilCancelled(entered))
 	h.add("b-1", items("x"))
-	if err := h.s.Start(context.Background(), cfg(config.Fetch{}, "a-1", "b-1")); err != nil {
+	if err := h.s.Start(context.Background(), compile(t, cfg(config.Fetch{}, "a-1", "b-1"))); err != nil {
 		t.Fatal(err)
 	}
 	if err := h.s.Refresh("a-1"); err != nil {
 		t.Fatal(err)
 	}
 	<-entered
-	if err := h.s.Sync(cfg(config.Fetch{}, "b-1")); err != nil {
+	if err := h.s.Sync(compile(t, cfg(config.Fetch{}, "b-1"))); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "a-1 fetch to end", func() bool { return !h.s.isRunning("a-1") })
@@ -178,7 +178,7 @@ func TestRefresh(t *testing.T) {
 	if err := h.s.Refresh("a-1"); !errors.Is(err, ErrUnknownSource) {
 		t.Fatalf("Refresh before configuration = %v", err)
 	}
-	if err := h.s.Start(context.Background(), cfg(config.Fetch{}, "a-1")); err != nil {
+	if err := h.s.Start(context.Background(), compile(t, cfg(config.Fetch{}, "a-1"))); err != nil {
 		t.Fatal(err)
 	}
 	if err := h.s.Refresh("nope"); !errors.Is(err, ErrUnknownSource) {
@@ -227,7 +227,7 @@ func TestStopCancelsInFlightFetches(t *testing.T) {
 	}
 	h.add("a-1", block)
 	h.add("b-1", block)
-	if err := h.s.Start(context.Background(), cfg(config.Fetch{RunOnStart: true}, "a-1", "b-1")); err != nil {
+	if err := h.s.Start(context.Background(), compile(t, cfg(config.Fetch{RunOnStart: true}, "a-1", "b-1"))); err != nil {
 		t.Fatal(err)
 	}
 	<-entered
@@ -257,7 +257,7 @@ func TestStopWaitsForFetchesThatFinish(t *testing.T) {
 		<-gate
 		return &sources.Result{Items: []sources.Item{{ID: "x"}}}, nil
 	})
-	if err := h.s.Start(context.Background(), cfg(config.Fetch{RunOnStart: true}, "a-1")); err != nil {
+	if err := h.s.Start(context.Background(), compile(t, cfg(config.Fetch{RunOnStart: true}, "a-1"))); err != nil {
 		t.Fatal(err)
 	}
 	<-entered
@@ -277,7 +277,7 @@ func TestStartContextCancelsFetches(t *testing.T) {
 	entered := make(chan struct{})
 	h.add("a-1", untilCancelled(entered))
 	ctx, cancel := context.WithCancel(context.Background())
-	if err := h.s.Start(ctx, cfg(config.Fetch{RunOnStart: true}, "a-1")); err != nil {
+	if err := h.s.Start(ctx, compile(t, cfg(config.Fetch{RunOnStart: true}, "a-1"))); err != nil {
 		t.Fatal(err)
 	}
 	<-entered
@@ -295,9 +295,8 @@ func TestStatus(t *testing.T) {
 	h.add("a-1", items("x", "y"))
 	h.add("b-1", items())
 	c := cfg(config.Fetch{}, "a-1", "b-1")
-	c.Sources[1].Kind = ""
 	before := time.Now()
-	if err := h.s.Start(context.Background(), c); err != nil {
+	if err := h.s.Start(context.Background(), compile(t, c)); err != nil {
 		t.Fatal(err)
 	}
 	if err := h.s.RunOnce(context.Background(), "a-1"); err != nil {
@@ -332,21 +331,25 @@ func TestSyncRebuildsOnClientSettings(t *testing.T) {
 	h.add("a-1", items("x"))
 	h.add("b-1", items("y"))
 	c := cfg(config.Fetch{UserAgent: "one"}, "a-1", "b-1")
-	if err := h.s.Start(context.Background(), c); err != nil {
+	if err := h.s.Start(context.Background(), compile(t, c)); err != nil {
 		t.Fatal(err)
 	}
 	before := entryIDs(h.s)
 
-	c.Fetch.Concurrency = 3 // a limit, not a client setting
-	if err := h.s.Sync(c); err != nil {
+	c.Fetch.Concurrency = 3 // limits, not client settings
+	c.Fetch.PerHost = 1
+	if err := h.s.Sync(compile(t, c)); err != nil {
 		t.Fatal(err)
 	}
 	if after := entryIDs(h.s); !maps.Equal(before, after) {
-		t.Errorf("concurrency change rebuilt sources: %v -> %v", before, after)
+		t.Errorf("concurrency or per_host change rebuilt sources: %v -> %v", before, after)
+	}
+	if h.s.hosts.Limit() != 1 {
+		t.Errorf("per-host limit %d after the change, want 1", h.s.hosts.Limit())
 	}
 
 	c.Fetch.UserAgent = "two"
-	if err := h.s.Sync(c); err != nil {
+	if err := h.s.Sync(compile(t, c)); err != nil {
 		t.Fatal(err)
 	}
 	after := entryIDs(h.s)

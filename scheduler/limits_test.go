@@ -2,7 +2,6 @@ package scheduler
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -72,7 +71,7 @@ func TestGlobalConcurrencyLimit(t *testing.T) {
 		h.add(n, g.blocking(n, gate))
 	}
 	c := cfg(config.Fetch{Concurrency: 2, PerHost: 5, RunOnStart: true}, names...)
-	if err := h.s.Start(context.Background(), c); err != nil {
+	if err := h.s.Start(context.Background(), compile(t, c)); err != nil {
 		t.Fatal(err)
 	}
 	<-g.entered
@@ -103,7 +102,7 @@ func TestPerHostLimitDoesNotBlockOtherHosts(t *testing.T) {
 	}
 	h.add("b-1", g.blocking("b-1", gateB))
 	c := cfg(config.Fetch{Concurrency: 10, PerHost: 1, RunOnStart: true}, "a-1", "a-2", "a-3", "b-1")
-	if err := h.s.Start(context.Background(), c); err != nil {
+	if err := h.s.Start(context.Background(), compile(t, c)); err != nil {
 		t.Fatal(err)
 	}
 	// While host a is busy, b must get through.
@@ -126,90 +125,29 @@ func TestPerHostLimitDoesNotBlockOtherHosts(t *testing.T) {
 	if got := g.maxOf("a"); got != 1 {
 		t.Errorf("max concurrent fetches on host a = %d, want 1", got)
 	}
-	if n := h.s.hosts.size(); n != 0 {
+	if n := h.s.hosts.Size(); n != 0 {
 		t.Errorf("%d host limiters left after all fetches", n)
-	}
-}
-
-func TestFilesSourcesHaveNoHostLimit(t *testing.T) {
-	tests := []struct {
-		src  config.Source
-		want string
-	}{
-		{config.Source{Kind: config.KindFeed, URL: "https://News.Example.org:8443/x.rss"}, "news.example.org"},
-		{config.Source{Kind: config.KindHTML, URL: "http://example.org/news/"}, "example.org"},
-		{config.Source{Kind: config.KindFiles, Path: "./articles", URL: "https://x.example/"}, ""},
-		{config.Source{Kind: config.KindFeed, URL: "::bad"}, ""},
-	}
-	for _, tt := range tests {
-		if got := hostOf(&tt.src); got != tt.want {
-			t.Errorf("hostOf(%+v) = %q, want %q", tt.src, got, tt.want)
-		}
-	}
-}
-
-func TestLimiter(t *testing.T) {
-	l := newLimiter(1)
-	ctx := context.Background()
-	if err := l.acquire(ctx); err != nil {
-		t.Fatal(err)
-	}
-	// A cancelled waiter gives up without taking a slot.
-	cctx, cancel := context.WithCancel(ctx)
-	cancel()
-	if err := l.acquire(cctx); !errors.Is(err, context.Canceled) {
-		t.Fatalf("acquire on cancelled ctx = %v", err)
-	}
-	// Growing the limit wakes a waiter.
-	got := make(chan error)
-	go func() { got <- l.acquire(ctx) }()
-	waitFor(t, "waiter queued", func() bool {
-		l.mu.Lock()
-		defer l.mu.Unlock()
-		return len(l.waiters) == 1
-	})
-	l.setLimit(2)
-	if err := <-got; err != nil {
-		t.Fatal(err)
-	}
-	// Shrinking does not evict holders but holds back new ones.
-	l.setLimit(1)
-	l.release()
-	go func() { got <- l.acquire(ctx) }()
-	waitFor(t, "waiter queued", func() bool {
-		l.mu.Lock()
-		defer l.mu.Unlock()
-		return len(l.waiters) == 1
-	})
-	l.release()
-	if err := <-got; err != nil {
-		t.Fatal(err)
-	}
-	l.release()
-	if l.used != 0 || len(l.waiters) != 0 {
-		t.Errorf("used=%d waiters=%d, want 0 0", l.used, len(l.waiters))
 	}
 }
 
 func TestSyncAppliesNewLimits(t *testing.T) {
 	h := newHarness(t, nil)
 	h.add("a-1", items("x"))
-	if err := h.s.Sync(cfg(config.Fetch{Concurrency: 3, PerHost: 1}, "a-1")); err != nil {
+	if err := h.s.Sync(compile(t, cfg(config.Fetch{Concurrency: 3, PerHost: 1}, "a-1"))); err != nil {
 		t.Fatal(err)
 	}
-	if h.s.global.limit != 3 || h.s.hosts.limit != 1 {
-		t.Fatalf("limits %d/%d, want 3/1", h.s.global.limit, h.s.hosts.limit)
+	if h.s.global.Limit() != 3 || h.s.hosts.Limit() != 1 {
+		t.Fatalf("limits %d/%d, want 3/1", h.s.global.Limit(), h.s.hosts.Limit())
 	}
-	if err := h.s.Sync(cfg(config.Fetch{}, "a-1")); err != nil {
+	if err := h.s.Sync(compile(t, cfg(config.Fetch{}, "a-1"))); err != nil {
 		t.Fatal(err)
 	}
-	if h.s.global.limit != config.DefaultConcurrency || h.s.hosts.limit != config.DefaultPerHost {
-		t.Fatalf("limits %d/%d, want defaults", h.s.global.limit, h.s.hosts.limit)
+	if h.s.global.Limit() != config.DefaultConcurrency || h.s.hosts.Limit() != config.DefaultPerHost {
+		t.Fatalf("limits %d/%d, want defaults", h.s.global.Limit(), h.s.hosts.Limit())
 	}
 }
 
 func TestJitterBound(t *testing.T) {
-	now := time.Date(2025, 3, 1, 12, 7, 0, 0, time.UTC)
 	tests := []struct {
 		spec string
 		want time.Duration
@@ -221,11 +159,11 @@ func TestJitterBound(t *testing.T) {
 		{"@every 24h", 5 * time.Minute},
 	}
 	for _, tt := range tests {
-		s, err := parseSchedule(tt.spec)
+		s, err := config.ParseSchedule(tt.spec)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := jitterBound(s, now); got != tt.want {
+		if got := jitterBound(s); got != tt.want {
 			t.Errorf("jitterBound(%q) = %v, want %v", tt.spec, got, tt.want)
 		}
 	}
@@ -238,7 +176,7 @@ func TestJitterUsesRandWithinBound(t *testing.T) {
 	})
 	f := h.add("a-1", items("x"))
 	c := cfg(config.Fetch{Schedule: "@every 30m"}, "a-1")
-	if err := h.s.Sync(c); err != nil {
+	if err := h.s.Sync(compile(t, c)); err != nil {
 		t.Fatal(err)
 	}
 	h.s.scheduled(h.s.entries["a-1"])
@@ -257,29 +195,5 @@ func TestJitterUsesRandWithinBound(t *testing.T) {
 	h.s.opts.Rand = func(n int64) int64 { return n * 2 }
 	if d := h.s.random(time.Minute); d != 0 {
 		t.Errorf("out-of-range Rand gave %v", d)
-	}
-}
-
-func TestParseScheduleIsUTC(t *testing.T) {
-	s, err := parseSchedule("0 3 * * *")
-	if err != nil {
-		t.Fatal(err)
-	}
-	from := time.Date(2025, 3, 1, 0, 0, 0, 0, time.FixedZone("X", 5*3600))
-	want := time.Date(2025, 3, 1, 3, 0, 0, 0, time.UTC)
-	if got := s.Next(from); !got.Equal(want) {
-		t.Errorf("Next = %v, want %v", got, want)
-	}
-	if _, err := parseSchedule("every day"); err == nil {
-		t.Error("bad spec accepted")
-	}
-}
-
-func TestKeepOf(t *testing.T) {
-	if got := keepOf(&config.Source{Keep: 20}); got != 20 {
-		t.Errorf("keepOf(20) = %d", got)
-	}
-	if got := keepOf(&config.Source{}); got != config.DefaultKeep {
-		t.Errorf("keepOf(0) = %d, want the default %d", got, config.DefaultKeep)
 	}
 }

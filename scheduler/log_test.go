@@ -51,7 +51,7 @@ func TestFetchLogLevels(t *testing.T) {
 				o.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 			})
 			h.add("a-1", tt.fn)
-			if err := h.s.Sync(cfg(config.Fetch{}, "a-1")); err != nil {
+			if err := h.s.Sync(compile(t, cfg(config.Fetch{}, "a-1"))); err != nil {
 				t.Fatal(err)
 			}
 			_ = h.s.RunOnce(context.Background(), "a-1")

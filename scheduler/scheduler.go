@@ -15,6 +15,7 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"github.com/tributaryfeeds/tributary/config"
+	"github.com/tributaryfeeds/tributary/internal/limit"
 	"github.com/tributaryfeeds/tributary/metrics"
 	"github.com/tributaryfeeds/tributary/sources"
 	"github.com/tributaryfeeds/tributary/store"
@@ -56,6 +57,10 @@ type Options struct {
 	Owner string
 	// Rand returns a random number in [0, n) for jitter; nil: math/rand/v2.
 	Rand func(n int64) int64
+	// Hosts is fetch.per_host's limit, shared with the HTTP client so that
+	// a fetch and the requests it makes count once per host. Nil: the
+	// scheduler keeps its own.
+	Hosts *limit.Hosts
 }
 
 // Scheduler runs configured sources on their schedules. Its methods are safe
@@ -64,8 +69,8 @@ type Scheduler struct {
 	opts   Options
 	log    *slog.Logger
 	cron   *cron.Cron
-	global *limiter
-	hosts  *hostLimits
+	global *limit.Semaphore
+	hosts  *limit.Hosts
 
 	// ctx is the root of every fetch; cancel aborts them all.
 	ctx    context.Context
@@ -73,21 +78,20 @@ type Scheduler struct {
 
 	syncMu sync.Mutex // serialises Sync calls
 
-	mu       sync.Mutex
-	fetchCfg config.Fetch
-	order    []string // configured names, in config order
-	entries  map[string]*entry
-	running  map[string]bool
-	started  bool
-	stopped  bool
-	wg       sync.WaitGroup // fetches in flight
+	mu      sync.Mutex
+	client  config.ClientOptions // of the sources built
+	order   []string             // configured names, in config order
+	entries map[string]*entry
+	running map[string]bool
+	started bool
+	stopped bool
+	wg      sync.WaitGroup // fetches in flight
 }
 
 // entry is one scheduled source.
 type entry struct {
 	cfg   config.Source
-	spec  string
-	sched cron.Schedule
+	sched config.Schedule
 	src   sources.Source
 	host  string
 	id    cron.EntryID
@@ -109,7 +113,9 @@ func New(opts Options) *Scheduler {
 	}
 	cl := cronLogger{opts.Logger}
 	ctx, cancel := context.WithCancel(context.Background())
-	global, perHost := limits(config.Fetch{})
+	if opts.Hosts == nil {
+		opts.Hosts = limit.NewHosts(config.DefaultPerHost)
+	}
 	return &Scheduler{
 		opts: opts,
 		log:  opts.Logger,
@@ -117,12 +123,11 @@ func New(opts Options) *Scheduler {
 		// skip token and the job never runs again.
 		cron: cron.New(
 			cron.WithLocation(time.UTC),
-			cron.WithParser(scheduleParser{}),
 			cron.WithLogger(cl),
 			cron.WithChain(cron.SkipIfStillRunning(cl), cron.Recover(cl)),
 		),
-		global:  newLimiter(global),
-		hosts:   newHostLimits(perHost),
+		global:  limit.NewSemaphore(config.DefaultConcurrency),
+		hosts:   opts.Hosts,
 		ctx:     ctx,
 		cancel:  cancel,
 		entries: make(map[string]*entry),

@@ -7,7 +7,6 @@ import (
 
 	"github.com/robfig/cron/v3"
 
-	"github.com/tributaryfeeds/tributary/config"
 	"github.com/tributaryfeeds/tributary/store"
 )
 
@@ -20,11 +19,7 @@ func (s *Scheduler) Status(ctx context.Context) ([]SourceStatus, error) {
 	entries := make([]*entry, 0, len(s.order))
 	for _, name := range s.order {
 		e := s.entries[name]
-		kind := e.cfg.Kind
-		if kind == "" {
-			kind = config.KindFeed
-		}
-		out = append(out, SourceStatus{Name: name, Kind: kind, Schedule: e.spec})
+		out = append(out, SourceStatus{Name: name, Kind: e.cfg.Kind, Schedule: e.sched.Spec})
 		entries = append(entries, e)
 	}
 	s.mu.Unlock()

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"reflect"
 
 	"github.com/robfig/cron/v3"
 
@@ -26,7 +25,7 @@ func (s *Scheduler) Sync(cfg *config.Config) error {
 	s.mu.Lock()
 	stopped := s.stopped
 	current := make(map[string]*entry, len(s.entries))
-	if s.fetchCfg.SameClient(cfg.Fetch) {
+	if s.client == cfg.Client {
 		for name, e := range s.entries {
 			current[name] = e
 		}
@@ -40,7 +39,7 @@ func (s *Scheduler) Sync(cfg *config.Config) error {
 	if err != nil {
 		return err
 	}
-	s.apply(cfg.Fetch, next, order)
+	s.apply(cfg, next, order)
 	return nil
 }
 
@@ -56,13 +55,12 @@ func (s *Scheduler) plan(cfg *config.Config, current map[string]*entry) (map[str
 			errs = append(errs, fmt.Errorf("source %s: duplicate name", src.Name))
 			continue
 		}
-		spec := scheduleOf(cfg, src)
-		if old := current[src.Name]; old != nil && old.spec == spec && sameSource(old.cfg, *src) {
+		if old := current[src.Name]; old != nil && old.cfg.Same(src) {
 			next[src.Name] = old
 			order = append(order, src.Name)
 			continue
 		}
-		e, err := s.newEntry(*src, spec)
+		e, err := s.newEntry(*src)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -76,10 +74,9 @@ func (s *Scheduler) plan(cfg *config.Config, current map[string]*entry) (map[str
 	return next, order, nil
 }
 
-func (s *Scheduler) newEntry(src config.Source, spec string) (*entry, error) {
-	sched, err := parseSchedule(spec)
-	if err != nil {
-		return nil, fmt.Errorf("source %s: schedule %q: %w", src.Name, spec, err)
+func (s *Scheduler) newEntry(src config.Source) (*entry, error) {
+	if src.Compiled == nil || src.Compiled.Schedule.Schedule == nil {
+		return nil, fmt.Errorf("source %s: not compiled", src.Name)
 	}
 	if s.opts.Build == nil {
 		return nil, fmt.Errorf("source %s: no Build function", src.Name)
@@ -91,12 +88,12 @@ func (s *Scheduler) newEntry(src config.Source, spec string) (*entry, error) {
 	if built == nil {
 		return nil, fmt.Errorf("source %s: Build returned no source", src.Name)
 	}
-	return &entry{cfg: src, spec: spec, sched: sched, src: built, host: hostOf(&src)}, nil
+	return &entry{cfg: src, sched: src.Compiled.Schedule, src: built, host: src.Compiled.Host}, nil
 }
 
 // apply swaps in the planned entries: it unschedules and cancels the ones
 // that are gone or replaced, and schedules the new ones.
-func (s *Scheduler) apply(f config.Fetch, next map[string]*entry, order []string) {
+func (s *Scheduler) apply(cfg *config.Config, next map[string]*entry, order []string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for name, old := range s.entries {
@@ -110,17 +107,9 @@ func (s *Scheduler) apply(f config.Fetch, next map[string]*entry, order []string
 			continue // kept as it was
 		}
 		e.ctx, e.cancel = context.WithCancel(s.ctx)
-		e.id = s.cron.Schedule(e.sched, cron.FuncJob(func() { s.scheduled(e) }))
+		e.id = s.cron.Schedule(e.sched.Schedule, cron.FuncJob(func() { s.scheduled(e) }))
 	}
-	s.entries, s.order, s.fetchCfg = next, order, f
-	global, perHost := limits(f)
-	s.global.setLimit(global)
-	s.hosts.setLimit(perHost)
-}
-
-// sameSource reports whether two configurations of a source would fetch the
-// same way; the line in the file does not matter.
-func sameSource(a, b config.Source) bool {
-	a.Line, b.Line = 0, 0
-	return reflect.DeepEqual(a, b)
+	s.entries, s.order, s.client = next, order, cfg.Client
+	s.global.SetLimit(cfg.Fetch.Concurrency)
+	s.hosts.SetLimit(cfg.Fetch.PerHost)
 }

@@ -15,13 +15,17 @@ import (
 	"time"
 
 	"golang.org/x/net/html/charset"
+
+	"github.com/tributaryfeeds/tributary/config"
+	"github.com/tributaryfeeds/tributary/internal/limit"
 )
 
-// Defaults used when a ClientOptions field is zero.
+// Defaults used when a ClientOptions field is zero: the configuration's,
+// so a client built in code behaves as one built from a file.
 const (
-	DefaultTimeout   = 30 * time.Second
-	DefaultMaxBody   = 10 << 20
-	DefaultUserAgent = "tributary/1.0 (+https://github.com/tributaryfeeds/tributary)"
+	DefaultTimeout   = config.DefaultTimeout
+	DefaultMaxBody   = config.DefaultMaxBody
+	DefaultUserAgent = config.DefaultUserAgent
 
 	// maxRedirects bounds redirect chains: a feed or an article that
 	// moves more than five times is more likely a trap than a page.
@@ -56,9 +60,10 @@ type ClientOptions struct {
 	AllowPrivate bool
 	// Now returns the current time. Nil: time.Now.
 	Now func() time.Time
-	// PerHost bounds the requests in flight to one host, across all
-	// sources sharing the client. Zero: no limit.
-	PerHost int
+	// Hosts bounds the requests in flight to one host (fetch.per_host),
+	// shared with the scheduler, which holds a slot for each whole fetch.
+	// Nil: no limit.
+	Hosts *limit.Hosts
 }
 
 // Client is a polite HTTP client shared by the sources: conditional GET,
@@ -70,7 +75,7 @@ type Client struct {
 	userAgent string
 	maxBody   int64
 	now       func() time.Time
-	hosts     hostSlots
+	hosts     *limit.Hosts
 }
 
 // NewClient returns a Client configured by opts.
@@ -80,7 +85,7 @@ func NewClient(opts ClientOptions) *Client {
 		userAgent: opts.UserAgent,
 		maxBody:   opts.MaxBody,
 		now:       opts.Now,
-		hosts:     hostSlots{limit: opts.PerHost},
+		hosts:     opts.Hosts,
 	}
 	if c.timeout <= 0 {
 		c.timeout = DefaultTimeout
@@ -221,7 +226,7 @@ func (c *Client) get(ctx context.Context, url string, req Request) (*Response, e
 		return nil, fmt.Errorf("GET %s: unsupported scheme %q", Redact(url), s)
 	}
 	c.setHeaders(hreq.Header, req)
-	release, err := c.hosts.acquire(ctx, hreq.URL.Host)
+	release, err := c.hosts.Acquire(ctx, limit.HostKey(hreq.URL))
 	if err != nil {
 		return nil, fmt.Errorf("GET %s: waiting for a slot for %s: %w", Redact(url), hreq.URL.Host, err)
 	}

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+
+	"github.com/tributaryfeeds/tributary/internal/limit"
 )
 
 // TestClientPerHost: requests to one host never exceed PerHost at once,
@@ -32,7 +34,7 @@ func TestClientPerHost(t *testing.T) {
 	fast := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
 	defer fast.Close()
 
-	c := NewClient(ClientOptions{PerHost: 2})
+	c := NewClient(ClientOptions{Hosts: limit.NewHosts(2)})
 	var wg sync.WaitGroup
 	for range 5 {
 		wg.Go(func() {
@@ -52,7 +54,7 @@ func TestClientPerHost(t *testing.T) {
 	if p := peak.Load(); p != 2 {
 		t.Errorf("peak requests in flight to one host = %d, want 2", p)
 	}
-	if n := len(c.hosts.hosts); n != 0 {
+	if n := c.hosts.Size(); n != 0 {
 		t.Errorf("%d idle host slots kept, want 0", n)
 	}
 }
@@ -69,7 +71,7 @@ func TestClientPerHostCancel(t *testing.T) {
 	}))
 	defer srv.Close()
 	defer close(release) // before Close, which waits for the handler
-	c := NewClient(ClientOptions{PerHost: 1})
+	c := NewClient(ClientOptions{Hosts: limit.NewHosts(1)})
 	go func() { _, _ = c.Get(context.Background(), srv.URL, Request{}) }()
 	<-entered // the one slot is taken
 	ctx, cancel := context.WithCancel(context.Background())

@@ -14,6 +14,7 @@ import (
 
 	"github.com/tributaryfeeds/tributary/config"
 	"github.com/tributaryfeeds/tributary/feeds"
+	"github.com/tributaryfeeds/tributary/internal/limit"
 	"github.com/tributaryfeeds/tributary/metrics"
 	"github.com/tributaryfeeds/tributary/scheduler"
 	"github.com/tributaryfeeds/tributary/server"
@@ -51,6 +52,7 @@ type Main struct {
 	http      *http.Server
 	listener  net.Listener
 	client    *sources.Client
+	hosts     *limit.Hosts // fetch.per_host, shared by the scheduler and client
 
 	cancel context.CancelFunc
 	done   sync.WaitGroup
@@ -73,7 +75,8 @@ func (m *Main) Open(ctx context.Context) error {
 	if m.store, err = openStore(ctx, cfg.Storage, m.Logger); err != nil {
 		return err
 	}
-	m.client = build.Client(cfg)
+	m.hosts = limit.NewHosts(cfg.Fetch.PerHost)
+	m.client = build.Client(cfg, m.hosts)
 	runCtx, cancel := context.WithCancel(context.Background())
 	m.cancel = cancel
 
@@ -87,6 +90,7 @@ func (m *Main) Open(ctx context.Context) error {
 		Metrics:  m.metrics,
 		Logger:   m.Logger,
 		Owner:    replicaID(),
+		Hosts:    m.hosts,
 	})
 	m.server = server.New(server.Options{
 		Feeds:      m.publisher,

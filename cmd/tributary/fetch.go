@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tributaryfeeds/tributary/config"
+	"github.com/tributaryfeeds/tributary/internal/limit"
 	"github.com/tributaryfeeds/tributary/sources"
 	"github.com/tributaryfeeds/tributary/sources/build"
 )
@@ -33,7 +34,7 @@ func runFetch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("no source named %q in %s", name, fs.config)
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	s, err := build.Source(*src, build.Client(cfg), logger)
+	s, err := build.Source(*src, build.Client(cfg, limit.NewHosts(cfg.Fetch.PerHost)), logger)
 	if err != nil {
 		return err
 	}

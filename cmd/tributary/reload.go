@@ -71,8 +71,8 @@ func (m *Main) Reload(ctx context.Context) {
 // apply swaps cfg into the feeds and the scheduler, both or neither.
 func (m *Main) apply(ctx context.Context, cfg *config.Config) error {
 	prevClient := m.client
-	if !cfg.Fetch.SameClient(m.cfg.Fetch) {
-		m.client = build.Client(cfg) // the scheduler rebuilds every source with it
+	if cfg.Client != m.cfg.Client {
+		m.client = build.Client(cfg, m.hosts) // the scheduler rebuilds every source with it
 	}
 	// Feeds first: undoing them is a re-render, undoing the scheduler is not.
 	if err := m.publisher.SetConfig(ctx, cfg); err != nil {

@@ -6,9 +6,9 @@ package build
 import (
 	"fmt"
 	"log/slog"
-	"time"
 
 	"github.com/tributaryfeeds/tributary/config"
+	"github.com/tributaryfeeds/tributary/internal/limit"
 	"github.com/tributaryfeeds/tributary/sources"
 	"github.com/tributaryfeeds/tributary/sources/feed"
 	"github.com/tributaryfeeds/tributary/sources/files"
@@ -17,42 +17,36 @@ import (
 )
 
 // Client returns the HTTP client every source of cfg shares, so connections
-// to one host are pooled across sources.
-func Client(cfg *config.Config) *sources.Client {
+// to one host are pooled across sources. hosts is fetch.per_host's limit,
+// shared with the scheduler; nil limits nothing.
+func Client(cfg *config.Config, hosts *limit.Hosts) *sources.Client {
 	return sources.NewClient(sources.ClientOptions{
-		Timeout:      time.Duration(cfg.Fetch.Timeout),
-		UserAgent:    cfg.Fetch.UserAgent,
-		MaxBody:      int64(cfg.Fetch.MaxBody),
-		PerHost:      cfg.Fetch.PerHost,
-		AllowPrivate: cfg.Fetch.AllowPrivate,
+		Timeout:      cfg.Client.Timeout,
+		UserAgent:    cfg.Client.UserAgent,
+		MaxBody:      cfg.Client.MaxBody,
+		AllowPrivate: cfg.Client.AllowPrivate,
+		Hosts:        hosts,
 	})
 }
 
-// Source builds src. The configuration is assumed valid (config.Parse
-// checked it); errors here name the source.
+// Source builds src from its compiled values (config.Parse or
+// config.Compile filled them); errors here name the source.
 func Source(src config.Source, client *sources.Client, logger *slog.Logger) (sources.Source, error) {
-	loc := time.UTC
-	if src.Timezone != "" {
-		l, err := time.LoadLocation(src.Timezone)
-		if err != nil {
-			return nil, fmt.Errorf("source %s: timezone: %w", src.Name, err)
-		}
-		loc = l
+	c := src.Compiled
+	if c == nil {
+		return nil, fmt.Errorf("source %s: not compiled (config.Parse or Config.Compile fills it)", src.Name)
 	}
 	var (
 		s   sources.Source
 		err error
 	)
 	switch src.Kind {
-	case config.KindFeed, "":
+	case config.KindFeed:
 		s = feed.New(feed.Options{URL: src.URL, Client: client})
 	case config.KindHTML:
-		if src.Select == nil {
-			return nil, fmt.Errorf("source %s: kind html needs select", src.Name)
-		}
-		s, err = html.New(html.Options{URL: src.URL, Select: *src.Select, Location: loc, Client: client})
+		s, err = html.New(html.Options{URL: src.URL, Select: c.Select, Location: c.Location, Client: client})
 	case config.KindFiles:
-		s = files.New(files.Options{Dir: src.Path, BaseURL: src.BaseURL, Location: loc, Logger: logger})
+		s = files.New(files.Options{Dir: src.Path, BaseURL: src.BaseURL, Location: c.Location, Logger: logger})
 	default:
 		return nil, fmt.Errorf("source %s: unknown kind %q", src.Name, src.Kind)
 	}
@@ -61,7 +55,7 @@ func Source(src config.Source, client *sources.Client, logger *slog.Logger) (sou
 	}
 	if src.FullText {
 		s, err = fulltext.Wrap(s, fulltext.Options{
-			Client: client, Selector: src.Content, Logger: logger, Site: ownSite(src),
+			Client: client, Selector: c.Content, Logger: logger, Site: ownSite(src),
 		})
 		if err != nil {
 			return nil, fmt.Errorf("source %s: full text: %w", src.Name, err)

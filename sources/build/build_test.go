@@ -42,7 +42,7 @@ func site(t *testing.T) (*httptest.Server, *atomic.Int32) {
 
 func fetch(t *testing.T, src config.Source) []sources.Item {
 	t.Helper()
-	s, err := Source(src, sources.NewClient(sources.ClientOptions{}), nil)
+	s, err := Source(compiled(t, src), sources.NewClient(sources.ClientOptions{}), nil)
 	if err != nil {
 		t.Fatalf("build %s: %v", src.Name, err)
 	}
@@ -69,7 +69,6 @@ func TestSourceKinds(t *testing.T) {
 		wantHits  int32  // article page fetches
 	}{
 		{config.Source{Name: "f", Kind: config.KindFeed, URL: srv.URL + "/feed.xml"}, "Feed item", "", 0},
-		{config.Source{Name: "d", URL: srv.URL + "/feed.xml"}, "Feed item", "", 0}, // kind defaults to feed
 		{config.Source{Name: "h", Kind: config.KindHTML, URL: srv.URL + "/list", Select: sel}, "Listed item", "", 0},
 		{config.Source{Name: "l", Kind: config.KindFiles, Path: dir, Timezone: "Europe/Oslo"}, "A local note", "Its only paragraph.", 0},
 		{config.Source{Name: "ft", Kind: config.KindFeed, URL: srv.URL + "/feed.xml", FullText: true}, "Feed item", "The full body of the article", 1},
@@ -95,10 +94,9 @@ func TestSourceErrors(t *testing.T) {
 		src  config.Source
 		want string
 	}{
-		{config.Source{Name: "tz", Kind: config.KindFiles, Path: ".", Timezone: "Mars/Olympus"}, "source tz: timezone"},
-		{config.Source{Name: "odd", Kind: "gopher", URL: "https://x.example/"}, `source odd: unknown kind "gopher"`},
-		{config.Source{Name: "nosel", Kind: config.KindHTML, URL: "https://x.example/"}, "source nosel: kind html needs select"},
-		{config.Source{Name: "badsel", Kind: config.KindHTML, URL: "https://x.example/", Select: &config.Select{Item: "li[", Title: "a", Link: "a@href"}}, "source badsel: "},
+		{config.Source{Name: "raw", Kind: config.KindFeed, URL: "https://x.example/"}, "source raw: not compiled"},
+		{config.Source{Name: "odd", Kind: "gopher", URL: "https://x.example/", Compiled: &config.CompiledSource{}}, `source odd: unknown kind "gopher"`},
+		{config.Source{Name: "nosel", Kind: config.KindHTML, URL: "https://x.example/", Compiled: &config.CompiledSource{}}, "source nosel: html source: select needs"},
 	}
 	for _, tt := range tests {
 		_, err := Source(tt.src, sources.NewClient(sources.ClientOptions{}), nil)
@@ -106,4 +104,15 @@ func TestSourceErrors(t *testing.T) {
 			t.Errorf("%s: error %v, want it to start with %q", tt.src.Name, err, tt.want)
 		}
 	}
+}
+
+// compiled returns src as a configuration holding it compiles it.
+func compiled(t *testing.T, src config.Source) config.Source {
+	t.Helper()
+	c := config.Default()
+	c.Sources = []config.Source{src}
+	if err := c.Compile(); err != nil {
+		t.Fatal(err)
+	}
+	return c.Sources[0]
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/andybalholm/cascadia"
 
+	"github.com/tributaryfeeds/tributary/config"
 	"github.com/tributaryfeeds/tributary/sources"
 	"github.com/tributaryfeeds/tributary/sources/article"
 	"github.com/tributaryfeeds/tributary/sources/html"
@@ -34,17 +35,11 @@ type extractor struct {
 	sel  cascadia.Selector // nil: readability
 }
 
-func newExtractor(expr string) (*extractor, error) {
-	x := &extractor{expr: strings.TrimSpace(expr)}
-	if x.expr == "" {
-		return x, nil
+func newExtractor(sel *config.Selector) *extractor {
+	if sel == nil || sel.CSS == nil {
+		return &extractor{}
 	}
-	sel, err := cascadia.Compile(x.expr)
-	if err != nil {
-		return nil, fmt.Errorf("content selector %q: %w", x.expr, err)
-	}
-	x.sel = sel
-	return x, nil
+	return &extractor{expr: sel.Expr, sel: sel.CSS}
 }
 
 // page is what an article page gives an item: its body and, for items

@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/tributaryfeeds/tributary/config"
 	"github.com/tributaryfeeds/tributary/sources"
 )
 
@@ -34,9 +35,9 @@ const (
 type Options struct {
 	// Client fetches the article pages.
 	Client *sources.Client
-	// Selector is an optional CSS selector for the article body; empty uses
-	// readability extraction.
-	Selector string
+	// Selector is the compiled CSS selector for the article body
+	// (config.Source.Compiled.Content); nil uses readability extraction.
+	Selector *config.Selector
 	// Logger receives a summary of each fetch. Nil discards.
 	Logger *slog.Logger
 	// Concurrency is how many pages of one source are fetched at once.
@@ -79,10 +80,7 @@ func Wrap(src sources.Source, opts Options) (sources.Source, error) {
 	if opts.Client == nil {
 		return nil, errors.New("full text: client is required")
 	}
-	ext, err := newExtractor(opts.Selector)
-	if err != nil {
-		return nil, fmt.Errorf("full text: %w", err)
-	}
+	ext := newExtractor(opts.Selector)
 	s := &source{
 		src:    src,
 		client: opts.Client,

@@ -44,7 +44,7 @@ func wrapAt(t *testing.T, src sources.Source, selector string) sources.Source {
 	t.Helper()
 	w, err := Wrap(src, Options{
 		Client:   sources.NewClient(sources.ClientOptions{Timeout: 10 * time.Second}),
-		Selector: selector,
+		Selector: css(t, selector),
 		Now:      func() time.Time { return ferryNow },
 		Site:     loopSite,
 	})

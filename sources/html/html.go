@@ -5,7 +5,6 @@ package html
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/tributaryfeeds/tributary/config"
@@ -16,8 +15,9 @@ import (
 type Options struct {
 	// URL is the listing page.
 	URL string
-	// Select holds the CSS selectors of the items and their fields.
-	Select config.Select
+	// Select holds the compiled selectors of the items and their fields
+	// (config.Source.Compiled.Select).
+	Select *config.Selectors
 	// Location is the zone of dates written without one; nil means UTC.
 	Location *time.Location
 	// Client fetches the page.
@@ -29,7 +29,7 @@ type Options struct {
 // Source reads the items of one listing page.
 type Source struct {
 	url    string
-	sel    *selectors
+	sel    *config.Selectors
 	loc    *time.Location
 	client *sources.Client
 	now    func() time.Time
@@ -37,8 +37,7 @@ type Source struct {
 
 var _ sources.Source = (*Source)(nil)
 
-// New returns a Source for opts. Selectors are compiled here, so a bad one is
-// reported at configuration time, by name.
+// New returns a Source for opts.
 func New(opts Options) (*Source, error) {
 	if opts.URL == "" {
 		return nil, errors.New("html source: url is required")
@@ -46,11 +45,10 @@ func New(opts Options) (*Source, error) {
 	if opts.Client == nil {
 		return nil, errors.New("html source: client is required")
 	}
-	sel, err := compile(opts.Select)
-	if err != nil {
-		return nil, fmt.Errorf("html source %s: %w", sources.Redact(opts.URL), err)
+	if sel := opts.Select; sel == nil || sel.Item == nil || sel.Item.CSS == nil || sel.Title == nil || sel.Link == nil {
+		return nil, errors.New("html source: select needs item, title and link")
 	}
-	s := &Source{url: opts.URL, sel: sel, loc: opts.Location, client: opts.Client, now: opts.Now}
+	s := &Source{url: opts.URL, sel: opts.Select, loc: opts.Location, client: opts.Client, now: opts.Now}
 	if s.loc == nil {
 		s.loc = time.UTC
 	}
@@ -72,7 +70,7 @@ func (s *Source) Fetch(ctx context.Context, req sources.Request) (*sources.Resul
 	if err != nil {
 		return nil, err
 	}
-	res.Items, res.Warnings, err = s.sel.parse(page, resp.URL, s.loc, s.now())
+	res.Items, res.Warnings, err = parse(s.sel, page, resp.URL, s.loc, s.now())
 	if err != nil {
 		return nil, err
 	}

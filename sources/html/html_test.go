@@ -18,7 +18,7 @@ func newTestSource(t *testing.T, url string, sel config.Select) *Source {
 	t.Helper()
 	s, err := New(Options{
 		URL:      url,
-		Select:   sel,
+		Select:   mustCompile(t, sel),
 		Location: testLoc,
 		Client:   sources.NewClient(sources.ClientOptions{Now: func() time.Time { return testNow }}),
 		Now:      func() time.Time { return testNow },
@@ -85,7 +85,7 @@ func TestFetchCharset(t *testing.T) {
 		w.Write([]byte("<ul><li><a href=\"/c\">Caf\xe9 au lait</a></li></ul>"))
 	}))
 	defer srv.Close()
-	res, err := newTestSource(t, srv.URL, config.Select{Item: "li", Title: "a"}).Fetch(context.Background(), sources.Request{})
+	res, err := newTestSource(t, srv.URL, config.Select{Item: "li", Title: "a", Link: "a@href"}).Fetch(context.Background(), sources.Request{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,19 +118,16 @@ func TestFetchErrors(t *testing.T) {
 
 func TestNewErrors(t *testing.T) {
 	client := sources.NewClient(sources.ClientOptions{})
+	sel := mustCompile(t, config.Select{Item: "li", Title: "a", Link: "a@href"})
 	tests := []struct {
 		name string
 		opts Options
 		want string
 	}{
-		{"bad title selector", Options{URL: "https://x.example/", Client: client, Select: config.Select{Item: "li", Title: "a[href"}}, `select.title "a[href"`},
-		{"bad item selector", Options{URL: "https://x.example/", Client: client, Select: config.Select{Item: "li >> a", Title: "a"}}, `select.item "li >> a"`},
-		{"bad link selector", Options{URL: "https://x.example/", Client: client, Select: config.Select{Item: "li", Link: "a:nope@href"}}, `select.link "a:nope@href"`},
-		{"no item", Options{URL: "https://x.example/", Client: client, Select: config.Select{Title: "a"}}, "select.item is required"},
-		{"item reads attribute", Options{URL: "https://x.example/", Client: client, Select: config.Select{Item: "li@id", Title: "a"}}, "without @attr"},
-		{"no title nor link", Options{URL: "https://x.example/", Client: client, Select: config.Select{Item: "li", Date: "time"}}, "select.title or select.link is required"},
-		{"no client", Options{URL: "https://x.example/", Select: config.Select{Item: "li", Title: "a"}}, "client is required"},
-		{"no url", Options{Client: client, Select: config.Select{Item: "li", Title: "a"}}, "url is required"},
+		{"no select", Options{URL: "https://x.example/", Client: client}, "select needs item, title and link"},
+		{"no link", Options{URL: "https://x.example/", Client: client, Select: &config.Selectors{Item: sel.Item, Title: sel.Title}}, "select needs item, title and link"},
+		{"no client", Options{URL: "https://x.example/", Select: sel}, "client is required"},
+		{"no url", Options{Client: client, Select: sel}, "url is required"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -22,56 +22,24 @@ import (
 // undated items does not flood the status page.
 const maxWarnings = 20
 
-// selectors is a compiled config.Select.
-type selectors struct {
-	item                                      *field
-	title, link, date, summary, author, image *field
+// Parse extracts the items of a listing page with the compiled selectors
+// sel (see config.CompileSelect). pageURL is the page's absolute URL; links
+// resolve against it, or against the page's <base href>. Dates without a
+// zone are read in loc; relative dates ("3 hours ago") count back from now.
+// Problems with single items are returned as warnings; a selector that finds
+// nothing at all is an error, so a changed page layout is never mistaken
+// for an empty listing.
+func Parse(page []byte, pageURL string, sel *config.Selectors, loc *time.Location, now time.Time) ([]sources.Item, []string, error) {
+	if sel == nil || sel.Item == nil || sel.Item.CSS == nil || sel.Title == nil || sel.Link == nil {
+		return nil, nil, errors.New("select: item, title and link are required")
+	}
+	if loc == nil {
+		loc = time.UTC
+	}
+	return parse(sel, page, pageURL, loc, now)
 }
 
-// compile checks and compiles every selector of sel, naming the first bad one.
-func compile(sel config.Select) (*selectors, error) {
-	var s selectors
-	var err error
-	fields := []struct {
-		dst  **field
-		name string
-		expr string
-	}{
-		{&s.item, "item", sel.Item}, {&s.title, "title", sel.Title}, {&s.link, "link", sel.Link},
-		{&s.date, "date", sel.Date}, {&s.summary, "summary", sel.Summary},
-		{&s.author, "author", sel.Author}, {&s.image, "image", sel.Image},
-	}
-	for _, f := range fields {
-		if *f.dst, err = compileField(f.name, f.expr); err != nil {
-			return nil, err
-		}
-	}
-	switch {
-	case s.item == nil:
-		return nil, errors.New("select.item is required")
-	case s.item.attr != "" || s.item.sel == nil:
-		return nil, fmt.Errorf("select.item %q: must be a plain CSS selector, without @attr", s.item.expr)
-	case s.title == nil && s.link == nil:
-		return nil, errors.New("select.title or select.link is required")
-	}
-	return &s, nil
-}
-
-// Parse extracts the items of a listing page. pageURL is the page's absolute
-// URL; links resolve against it, or against the page's <base href>. Dates
-// without a zone are read in loc; relative dates ("3 hours ago") count back
-// from now. Problems with single items are returned as warnings; a selector
-// that finds nothing at all is an error, so a changed page layout is never
-// mistaken for an empty listing.
-func Parse(page []byte, pageURL string, sel config.Select, loc *time.Location, now time.Time) ([]sources.Item, []string, error) {
-	s, err := compile(sel)
-	if err != nil {
-		return nil, nil, err
-	}
-	return s.parse(page, pageURL, loc, now)
-}
-
-func (s *selectors) parse(page []byte, pageURL string, loc *time.Location, now time.Time) ([]sources.Item, []string, error) {
+func parse(s *config.Selectors, page []byte, pageURL string, loc *time.Location, now time.Time) ([]sources.Item, []string, error) {
 	u, err := url.Parse(pageURL)
 	if err != nil || !sources.IsWebURL(u) {
 		return nil, nil, fmt.Errorf("page URL %q: not an absolute http(s) URL", sources.Redact(pageURL))
@@ -82,16 +50,19 @@ func (s *selectors) parse(page []byte, pageURL string, loc *time.Location, now t
 	if err != nil {
 		return nil, nil, fmt.Errorf("parse %s: %w", where, err)
 	}
-	els := doc.FindMatcher(s.item.sel)
+	els := doc.FindMatcher(s.Item.CSS)
 	if els.Length() == 0 {
-		return nil, nil, fmt.Errorf("select.item %q matched nothing on %s", s.item.expr, where)
+		return nil, nil, fmt.Errorf("select.item %q matched nothing on %s", s.Item.Expr, where)
 	}
-	p := &pageParse{sel: s, base: BaseURL(doc, u), loc: loc, now: now, seen: map[string]bool{}, found: map[*field]bool{}}
+	p := &pageParse{sel: s, base: BaseURL(doc, u), loc: loc, now: now, seen: map[string]bool{}, found: map[*config.Selector]bool{}}
 	els.Each(func(i int, el *goquery.Selection) { p.item(i, el) })
-	for _, f := range []*field{s.title, s.link} {
-		if f != nil && !p.found[f] {
+	for _, f := range []struct {
+		name string
+		sel  *config.Selector
+	}{{"title", s.Title}, {"link", s.Link}} {
+		if !p.found[f.sel] {
 			return nil, nil, fmt.Errorf("select.%s %q matched nothing in any of the %d items on %s",
-				f.name, f.expr, els.Length(), where)
+				f.name, f.sel.Expr, els.Length(), where)
 		}
 	}
 	return p.items, p.warnings(), nil
@@ -99,13 +70,13 @@ func (s *selectors) parse(page []byte, pageURL string, loc *time.Location, now t
 
 // pageParse accumulates the outcome of one page.
 type pageParse struct {
-	sel   *selectors
+	sel   *config.Selectors
 	base  *url.URL
 	loc   *time.Location
 	now   time.Time
 	items []sources.Item
-	seen  map[string]bool // item IDs, so an article listed twice is kept once
-	found map[*field]bool // fields that matched in at least one item
+	seen  map[string]bool           // item IDs, so an article listed twice is kept once
+	found map[*config.Selector]bool // fields that matched in at least one item
 	warns []string
 	extra int // warnings beyond maxWarnings
 }
@@ -126,11 +97,11 @@ func (p *pageParse) warnings() []string {
 }
 
 // text reads f in el and records whether it matched.
-func (p *pageParse) text(f *field, el *goquery.Selection) string {
+func (p *pageParse) text(f *config.Selector, el *goquery.Selection) string {
 	if f == nil {
 		return ""
 	}
-	v, ok := f.text(el)
+	v, ok := text(f, el)
 	if ok {
 		p.found[f] = true
 	}
@@ -139,7 +110,7 @@ func (p *pageParse) text(f *field, el *goquery.Selection) string {
 
 func (p *pageParse) item(i int, el *goquery.Selection) {
 	it := sources.Item{
-		Title: p.text(p.sel.title, el),
+		Title: p.text(p.sel.Title, el),
 		Link:  p.link(el),
 	}
 	if it.Title == "" && it.Link == "" {
@@ -159,7 +130,7 @@ func (p *pageParse) item(i int, el *goquery.Selection) {
 	if it.Title == "" {
 		it.Title = sources.TitleFromText(it.Summary)
 	}
-	if byline := p.text(p.sel.author, el); byline != "" {
+	if byline := p.text(p.sel.Author, el); byline != "" {
 		// "By Anna Berg |" names Anna Berg.
 		it.Authors = article.ParseByline(byline)
 	}
@@ -181,26 +152,19 @@ func titleID(title string) string {
 	return "sha256:" + hex.EncodeToString(sum[:16])
 }
 
-// link reads the configured link, or the first a[href] of the item when no
-// link selector is configured.
+// link reads the item's link, resolved against the page.
 func (p *pageParse) link(el *goquery.Selection) string {
-	var raw string
-	if p.sel.link != nil {
-		raw = p.text(p.sel.link, el)
-	} else if a := el.Filter("a[href]").AddSelection(el.Find("a[href]")).First(); a.Length() > 0 {
-		raw, _ = a.Attr("href")
-	}
-	return sources.ResolveURL(p.base, raw)
+	return sources.ResolveURL(p.base, p.text(p.sel.Link, el))
 }
 
 // date parses the item's date. A <time datetime> element is read by its
 // machine-readable attribute first.
 func (p *pageParse) date(el *goquery.Selection, who string) time.Time {
-	f := p.sel.date
+	f := p.sel.Date
 	if f == nil {
 		return time.Time{}
 	}
-	if f.attr == "" {
+	if f.Attr == "" {
 		if t, ok := p.datetime(f, el); ok {
 			return t
 		}
@@ -220,8 +184,8 @@ func (p *pageParse) date(el *goquery.Selection, who string) time.Time {
 // datetime reads the datetime attribute of a <time> element that the date
 // selector matched or that lies inside it: it is machine-readable where the
 // text often says only "Monday".
-func (p *pageParse) datetime(f *field, el *goquery.Selection) (time.Time, bool) {
-	d, ok := f.find(el)
+func (p *pageParse) datetime(f *config.Selector, el *goquery.Selection) (time.Time, bool) {
+	d, ok := find(f, el)
 	if !ok {
 		return time.Time{}, false
 	}
@@ -236,14 +200,14 @@ func (p *pageParse) datetime(f *field, el *goquery.Selection) (time.Time, bool) 
 // summary is the inner HTML of the summary element, links made absolute, or
 // an attribute's text escaped as HTML.
 func (p *pageParse) summary(el *goquery.Selection) string {
-	f := p.sel.summary
+	f := p.sel.Summary
 	if f == nil {
 		return ""
 	}
-	if f.attr != "" {
+	if f.Attr != "" {
 		return stdhtml.EscapeString(p.text(f, el))
 	}
-	s, ok := f.find(el)
+	s, ok := find(f, el)
 	if !ok {
 		return ""
 	}
@@ -259,14 +223,14 @@ func (p *pageParse) summary(el *goquery.Selection) string {
 // image reads the image URL: the configured attribute, else the src of the
 // selected element.
 func (p *pageParse) image(el *goquery.Selection) string {
-	f := p.sel.image
+	f := p.sel.Image
 	if f == nil {
 		return ""
 	}
-	if f.attr != "" {
+	if f.Attr != "" {
 		return sources.ResolveURL(p.base, p.text(f, el))
 	}
-	img, ok := f.find(el)
+	img, ok := find(f, el)
 	if !ok {
 		return ""
 	}

@@ -61,7 +61,7 @@ func TestParseGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			items, warns, err := Parse(page, tc.url, tc.sel, testLoc, testNow)
+			items, warns, err := Parse(page, tc.url, mustCompile(t, tc.sel), testLoc, testNow)
 			if err != nil {
 				t.Fatalf("Parse: %v", err)
 			}
@@ -94,7 +94,7 @@ func TestParseListing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	items, warns, err := Parse(page, "https://embassy.example.org/news/index.html", listingSelect, testLoc, testNow)
+	items, warns, err := Parse(page, "https://embassy.example.org/news/index.html", mustCompile(t, listingSelect), testLoc, testNow)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +168,7 @@ func TestParseTidiesItems(t *testing.T) {
 	sel := config.Select{Item: "li", Title: "a", Link: "a@href", Date: ".date", Summary: "p", Author: ".byline"}
 	var first []sources.Item
 	for _, now := range []time.Time{testNow.Add(-29 * time.Second), testNow.Add(31 * time.Second)} {
-		items, _, err := Parse(page, "https://e.org/news/", sel, time.UTC, now)
+		items, _, err := Parse(page, "https://e.org/news/", mustCompile(t, sel), time.UTC, now)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -213,20 +213,19 @@ func TestParseErrors(t *testing.T) {
 		sel  config.Select
 		want string
 	}{
-		{"item matches nothing", "https://x.example/", config.Select{Item: "div.story", Title: "a"},
+		{"item matches nothing", "https://x.example/", config.Select{Item: "div.story", Title: "a", Link: "a@href"},
 			`select.item "div.story" matched nothing on https://x.example/`},
-		{"title matches nothing", "https://x.example/", config.Select{Item: "li", Title: "h2"},
+		{"title matches nothing", "https://x.example/", config.Select{Item: "li", Title: "h2", Link: "span"},
 			`select.title "h2" matched nothing in any of the 2 items on https://x.example/`},
 		{"link matches nothing", "https://x.example/", config.Select{Item: "li", Title: "span", Link: "a@href"},
 			`select.link "a@href" matched nothing in any of the 2 items`},
 		{"link attribute missing everywhere", "https://x.example/", config.Select{Item: "li", Title: "span", Link: "span@href"},
 			`select.link "span@href" matched nothing`},
-		{"relative page URL", "/news", config.Select{Item: "li", Title: "span"}, "not an absolute http(s) URL"},
-		{"bad selector", "https://x.example/", config.Select{Item: "li", Title: "span", Date: "p:nth-child("}, `select.date "p:nth-child("`},
+		{"relative page URL", "/news", config.Select{Item: "li", Title: "span", Link: "span"}, "not an absolute http(s) URL"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			items, _, err := Parse(page, tt.url, tt.sel, nil, testNow)
+			items, _, err := Parse(page, tt.url, mustCompile(t, tt.sel), nil, testNow)
 			if err == nil {
 				t.Fatalf("no error, %d items", len(items))
 			}
@@ -237,27 +236,12 @@ func TestParseErrors(t *testing.T) {
 	}
 }
 
-func TestParseNoLinkSelectorUsesFirstAnchor(t *testing.T) {
-	page := []byte(`<div class="s"><h3>Hello</h3><a href="/a">more</a></div><a class="s" href="/b">Bye</a>`)
-	items, _, err := Parse(page, "https://x.example/list", config.Select{Item: ".s", Title: "@class"}, nil, testNow)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var links []string
-	for _, it := range items {
-		links = append(links, it.Link)
-	}
-	if got, want := strings.Join(links, " "), "https://x.example/a https://x.example/b"; got != want {
-		t.Errorf("links %q, want %q", got, want)
-	}
-}
-
 func TestParseWarningsBounded(t *testing.T) {
 	var b strings.Builder
 	for i := range 30 {
 		fmt.Fprintf(&b, `<li><a href="/%d">T%d</a><i>not a date</i></li>`, i, i)
 	}
-	_, warns, err := Parse([]byte(b.String()), "https://x.example/", config.Select{Item: "li", Title: "a", Date: "i"}, nil, testNow)
+	_, warns, err := Parse([]byte(b.String()), "https://x.example/", mustCompile(t, config.Select{Item: "li", Title: "a", Link: "a@href", Date: "i"}), nil, testNow)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,8 +259,9 @@ func FuzzParse(f *testing.F) {
 		f.Add(b)
 	}
 	f.Add([]byte(`<base href="javascript:x"><ul class="news"><li><a href="::">x</a><span class="date">99/99/9999</span></li></ul>`))
+	sel := mustCompile(f, listingSelect)
 	f.Fuzz(func(t *testing.T, page []byte) {
-		items, _, err := Parse(page, "https://x.example/a/", listingSelect, testLoc, testNow)
+		items, _, err := Parse(page, "https://x.example/a/", sel, testLoc, testNow)
 		if err != nil {
 			return
 		}
@@ -296,14 +281,21 @@ func BenchmarkParse(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	s, err := compile(listingSelect)
-	if err != nil {
-		b.Fatal(err)
-	}
+	s := mustCompile(b, listingSelect)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, _, err := s.parse(page, "https://embassy.example.org/news/", testLoc, testNow); err != nil {
+		if _, _, err := Parse(page, "https://embassy.example.org/news/", s, testLoc, testNow); err != nil {
 			b.Fatal(err)
 		}
 	}
+}
+
+// mustCompile compiles sel as the configuration does.
+func mustCompile(t testing.TB, sel config.Select) *config.Selectors {
+	t.Helper()
+	s, err := config.CompileSelect(sel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
