@@ -17,7 +17,7 @@ func TestIngestStoresLikeAFetch(t *testing.T) {
 	})
 	c := cfg(config.Fetch{}, "a-1")
 	c.Sources[0].Keep = 2
-	if err := h.s.Sync(c); err != nil {
+	if err := h.s.Sync(compile(t, c)); err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
