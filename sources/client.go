@@ -488,6 +488,7 @@ func NewResult(resp *Response) *Result {
 		ETag:         resp.ETag,
 		LastModified: resp.LastModified,
 		NotBefore:    resp.NotBefore,
+		Status:       resp.StatusCode,
 	}
 }
 

@@ -98,6 +98,20 @@ type Result struct {
 	// Warnings are problems that did not fail the fetch, such as an
 	// unreadable file in a folder or a full-text page that failed to load.
 	Warnings []string
+	// Status is the upstream's HTTP status code (200, 304); 0 for sources
+	// that speak no HTTP. It is kept in the fetch history.
+	Status int
+	// Matches counts what each selector found, in selector order, for the
+	// fetch history: an operator sees a selector that quietly stopped
+	// matching before readers notice. Nil for sources without selectors.
+	Matches []Match
+}
+
+// Match is what one selector found on a fetch: for "item" the number of
+// items on the page, for a field the number of items it matched in.
+type Match struct {
+	Selector string `json:"selector"` // the field: item, title, link, ...
+	Count    int    `json:"count"`
 }
 
 // Source fetches the current items of one configured source.

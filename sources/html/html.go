@@ -70,7 +70,7 @@ func (s *Source) Fetch(ctx context.Context, req sources.Request) (*sources.Resul
 	if err != nil {
 		return nil, err
 	}
-	res.Items, res.Warnings, err = parse(s.sel, page, resp.URL, s.loc, s.now())
+	res.Items, res.Warnings, res.Matches, err = parseMatches(s.sel, page, resp.URL, s.loc, s.now())
 	if err != nil {
 		return nil, err
 	}

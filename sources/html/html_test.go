@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -69,10 +70,23 @@ func TestFetch(t *testing.T) {
 	if len(res.Warnings) != 2 {
 		t.Errorf("warnings %q", res.Warnings)
 	}
+	// Of the nine <li>, counted on the page whatever parsing kept.
+	wantMatches := []sources.Match{{Selector: "item", Count: 9}, {Selector: "title", Count: 8},
+		{Selector: "link", Count: 7}, {Selector: "date", Count: 8}, {Selector: "summary", Count: 6},
+		{Selector: "author", Count: 1}, {Selector: "image", Count: 1}}
+	if !slices.Equal(res.Matches, wantMatches) {
+		t.Errorf("matches %v, want %v", res.Matches, wantMatches)
+	}
+	if res.Status != http.StatusOK {
+		t.Errorf("status %d, want 200", res.Status)
+	}
 
 	res, err = s.Fetch(context.Background(), sources.Request{ETag: res.ETag, LastModified: res.LastModified})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if res.Status != http.StatusNotModified || res.Matches != nil {
+		t.Errorf("second fetch: status %d, matches %v", res.Status, res.Matches)
 	}
 	if !res.NotModified || len(res.Items) != 0 || res.ETag != etag {
 		t.Errorf("second fetch: notModified %v, %d items, etag %q", res.NotModified, len(res.Items), res.ETag)

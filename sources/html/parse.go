@@ -40,19 +40,26 @@ func Parse(page []byte, pageURL string, sel *config.Selectors, loc *time.Locatio
 }
 
 func parse(s *config.Selectors, page []byte, pageURL string, loc *time.Location, now time.Time) ([]sources.Item, []string, error) {
+	items, warnings, _, err := parseMatches(s, page, pageURL, loc, now)
+	return items, warnings, err
+}
+
+// parseMatches is parse that also counts, per selector, the item elements
+// it matches in, for the fetch history.
+func parseMatches(s *config.Selectors, page []byte, pageURL string, loc *time.Location, now time.Time) ([]sources.Item, []string, []sources.Match, error) {
 	u, err := url.Parse(pageURL)
 	if err != nil || !sources.IsWebURL(u) {
-		return nil, nil, fmt.Errorf("page URL %q: not an absolute http(s) URL", sources.Redact(pageURL))
+		return nil, nil, nil, fmt.Errorf("page URL %q: not an absolute http(s) URL", sources.Redact(pageURL))
 	}
 	// Messages may reach the public status page: no secrets from the URL.
 	where := sources.Redact(pageURL)
 	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(page))
 	if err != nil {
-		return nil, nil, fmt.Errorf("parse %s: %w", where, err)
+		return nil, nil, nil, fmt.Errorf("parse %s: %w", where, err)
 	}
 	els := doc.FindMatcher(s.Item.CSS)
 	if els.Length() == 0 {
-		return nil, nil, fmt.Errorf("select.item %q matched nothing on %s", s.Item.Expr, where)
+		return nil, nil, nil, fmt.Errorf("select.item %q matched nothing on %s", s.Item.Expr, where)
 	}
 	p := &pageParse{sel: s, base: BaseURL(doc, u), loc: loc, now: now, seen: map[string]bool{}, found: map[*config.Selector]bool{}}
 	els.Each(func(i int, el *goquery.Selection) { p.item(i, el) })
@@ -61,11 +68,34 @@ func parse(s *config.Selectors, page []byte, pageURL string, loc *time.Location,
 		sel  *config.Selector
 	}{{"title", s.Title}, {"link", s.Link}} {
 		if !p.found[f.sel] {
-			return nil, nil, fmt.Errorf("select.%s %q matched nothing in any of the %d items on %s",
+			return nil, nil, nil, fmt.Errorf("select.%s %q matched nothing in any of the %d items on %s",
 				f.name, f.sel.Expr, els.Length(), where)
 		}
 	}
-	return p.items, p.warnings(), nil
+	return p.items, p.warnings(), matches(s, els), nil
+}
+
+// matches counts, for item, the item elements on the page and, for each
+// configured field, the item elements it matches in: counted apart from
+// parsing, so that skipped or repeated items do not blur the figures.
+func matches(s *config.Selectors, els *goquery.Selection) []sources.Match {
+	out := []sources.Match{{Selector: "item", Count: els.Length()}}
+	for _, f := range []struct {
+		name string
+		sel  *config.Selector
+	}{{"title", s.Title}, {"link", s.Link}, {"date", s.Date}, {"summary", s.Summary}, {"author", s.Author}, {"image", s.Image}} {
+		if f.sel == nil {
+			continue
+		}
+		n := 0
+		els.Each(func(_ int, el *goquery.Selection) {
+			if _, ok := find(f.sel, el); ok {
+				n++
+			}
+		})
+		out = append(out, sources.Match{Selector: f.name, Count: n})
+	}
+	return out
 }
 
 // pageParse accumulates the outcome of one page.
