@@ -21,6 +21,8 @@ type memStore struct {
 	items  map[string]map[string]sources.Item // source -> id -> item
 	states map[string]store.State
 	err    error // returned by Upsert when set
+
+	fetches map[string][]store.Fetch // newest first; see fetchlog_fake_test.go
 }
 
 var _ store.Store = (*memStore)(nil)

@@ -7,7 +7,10 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"time"
+	"unicode/utf8"
 
 	"github.com/tributaryfeeds/tributary/sources"
 )
@@ -40,6 +43,13 @@ type Store interface {
 	SetState(ctx context.Context, st State) error
 	// States returns the fetch state of every source that has one.
 	States(ctx context.Context) ([]State, error)
+
+	// RecordFetch appends f to its source's fetch history and keeps only
+	// the newest keep entries of that source, so the history stays bounded.
+	RecordFetch(ctx context.Context, f Fetch, keep int) error
+	// Fetches returns a source's newest fetches, newest first, at most
+	// limit (0: all kept).
+	Fetches(ctx context.Context, source string, limit int) ([]Fetch, error)
 
 	Close() error
 }
@@ -74,6 +84,74 @@ type State struct {
 	Failures     int // consecutive failed fetches
 	// NotBefore is the earliest next fetch the upstream asked for.
 	NotBefore time.Time
+	// LastNewItem is when a fetch last brought an item not seen before;
+	// zero when none ever has. A source with sources[].expect is stale
+	// when it is older than that.
+	LastNewItem time.Time
+}
+
+// FetchHistory is how many fetches per source the daemon keeps for the
+// status pages.
+const FetchHistory = 50
+
+// Bounds on what one Fetch keeps, so a hostile upstream's error text or a
+// page of a thousand warnings cannot bloat the history.
+const (
+	MaxFetchError    = 2000 // bytes of Fetch.Error
+	MaxFetchWarnings = 20   // entries of Fetch.Warnings
+	MaxFetchWarning  = 500  // bytes of each warning
+	MaxFetchMatches  = 50   // entries of Fetch.Matches
+)
+
+// Fetch is one recorded fetch of a source.
+type Fetch struct {
+	Source   string
+	At       time.Time // when the fetch finished
+	Outcome  string    // metrics.OutcomeOK, OutcomeNotModified or OutcomeError
+	Status   int       // the upstream's HTTP status; 0 when unknown or not HTTP
+	New      int       // items stored for the first time
+	Updated  int       // stored items that changed
+	Duration time.Duration
+	Error    string // why the fetch failed; empty on success
+	Warnings []string
+	Matches  []sources.Match // per selector, for selector-driven sources
+}
+
+// Bounded returns f cut to the bounds above, on valid UTF-8 boundaries.
+// Stores call it before writing.
+func (f Fetch) Bounded() Fetch {
+	f.Error = truncate(f.Error, MaxFetchError)
+	if len(f.Warnings) > MaxFetchWarnings {
+		more := len(f.Warnings) - MaxFetchWarnings + 1
+		f.Warnings = append(f.Warnings[:MaxFetchWarnings-1:MaxFetchWarnings-1], fmt.Sprintf("%d more warnings not kept", more))
+	}
+	ws := make([]string, len(f.Warnings))
+	for i, w := range f.Warnings {
+		ws[i] = truncate(w, MaxFetchWarning)
+	}
+	if len(ws) == 0 {
+		ws = nil
+	}
+	f.Warnings = ws
+	// A copy: stores may clean the selector names in place.
+	f.Matches = slices.Clone(f.Matches[:min(len(f.Matches), MaxFetchMatches)])
+	if len(f.Matches) == 0 {
+		f.Matches = nil
+	}
+	return f
+}
+
+// truncate cuts s to at most n bytes without splitting a UTF-8 sequence,
+// marking the cut with an ellipsis.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n - len("…")
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
 
 // Leaser is implemented by stores shared by several replicas: a replica

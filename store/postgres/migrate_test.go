@@ -13,7 +13,8 @@ import (
 )
 
 // TestMigrateChangedBackfill opens a schema written before the changed
-// column existed: its items count as changed when first seen.
+// column existed: its items count as changed when first seen, and its
+// sources' last new item is the newest first sighting.
 func TestMigrateChangedBackfill(t *testing.T) {
 	loc := opener{}.Location(t)
 	ctx := context.Background()
@@ -32,6 +33,7 @@ func TestMigrateChangedBackfill(t *testing.T) {
 		`INSERT INTO schema_migrations (name) VALUES ('migrations/0001_init.sql')`,
 		`INSERT INTO items (source, id, first_seen, sort_date, hash, content_hash)
 			VALUES ('a', 'x', '2023-05-01T08:30:00Z', '2023-05-01T08:30:00Z', '\x00', '\x00')`,
+		`INSERT INTO states (source) VALUES ('a')`,
 	} {
 		if _, err := conn.Exec(ctx, q); err != nil {
 			conn.Close(ctx)
@@ -51,5 +53,9 @@ func TestMigrateChangedBackfill(t *testing.T) {
 	}
 	if got := items[0]; !got.Changed.Equal(seen) || !got.FirstSeen.Equal(seen) {
 		t.Errorf("after migration: Changed = %v, FirstSeen = %v, want both %v", got.Changed, got.FirstSeen, seen)
+	}
+	// 0005: a source's last new item is its newest first sighting.
+	if st, err := db.State(ctx, "a"); err != nil || !st.LastNewItem.Equal(seen) {
+		t.Errorf("after migration: LastNewItem = %v, %v; want %v", st.LastNewItem, err, seen)
 	}
 }

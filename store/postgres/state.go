@@ -11,15 +11,17 @@ import (
 	"github.com/tributaryfeeds/tributary/store"
 )
 
-const stateColumns = `source, etag, last_modified, last_fetch, last_success, last_error, failures, not_before`
+const stateColumns = `source, etag, last_modified, last_fetch, last_success, last_error, failures, not_before, last_new_item`
 
 func scanState(row pgx.CollectableRow) (store.State, error) {
 	var (
 		st                        store.State
 		fetch, success, notBefore pgtype.Timestamptz
+		lastNew                   pgtype.Timestamptz
 	)
-	err := row.Scan(&st.Source, &st.ETag, &st.LastModified, &fetch, &success, &st.LastError, &st.Failures, &notBefore)
+	err := row.Scan(&st.Source, &st.ETag, &st.LastModified, &fetch, &success, &st.LastError, &st.Failures, &notBefore, &lastNew)
 	st.LastFetch, st.LastSuccess, st.NotBefore = fromTimestamptz(fetch), fromTimestamptz(success), fromTimestamptz(notBefore)
+	st.LastNewItem = fromTimestamptz(lastNew)
 	return st, err
 }
 
@@ -45,7 +47,7 @@ func (db *DB) SetState(ctx context.Context, st store.State) error {
 		return errors.New("set state: empty source name")
 	}
 	_, err := db.pool.Exec(ctx, `
-INSERT INTO states (`+stateColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+INSERT INTO states (`+stateColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 ON CONFLICT (source) DO UPDATE SET
 	etag = excluded.etag,
 	last_modified = excluded.last_modified,
@@ -53,9 +55,11 @@ ON CONFLICT (source) DO UPDATE SET
 	last_success = excluded.last_success,
 	last_error = excluded.last_error,
 	failures = excluded.failures,
-	not_before = excluded.not_before`,
+	not_before = excluded.not_before,
+	last_new_item = excluded.last_new_item`,
 		clean(st.Source), clean(st.ETag), clean(st.LastModified), timestamptz(st.LastFetch),
-		timestamptz(st.LastSuccess), clean(st.LastError), st.Failures, timestamptz(st.NotBefore))
+		timestamptz(st.LastSuccess), clean(st.LastError), st.Failures, timestamptz(st.NotBefore),
+		timestamptz(st.LastNewItem))
 	if err != nil {
 		return fmt.Errorf("set state %s: %w", st.Source, err)
 	}

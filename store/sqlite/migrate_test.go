@@ -12,7 +12,8 @@ import (
 )
 
 // TestMigrateChangedBackfill opens a database written before the changed
-// column existed: its items count as changed when first seen.
+// column existed: its items count as changed when first seen, and its
+// sources' last new item is the newest first sighting.
 func TestMigrateChangedBackfill(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.db")
@@ -39,6 +40,9 @@ func TestMigrateChangedBackfill(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, err = old.ExecContext(ctx, `INSERT INTO states (source) VALUES ('a')`); err != nil {
+		t.Fatal(err)
+	}
 	if err := old.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -54,5 +58,9 @@ func TestMigrateChangedBackfill(t *testing.T) {
 	}
 	if got := items[0]; !got.Changed.Equal(seen) || !got.FirstSeen.Equal(seen) {
 		t.Errorf("after migration: Changed = %v, FirstSeen = %v, want both %v", got.Changed, got.FirstSeen, seen)
+	}
+	// 0005: a source's last new item is its newest first sighting.
+	if st, err := db.State(ctx, "a"); err != nil || !st.LastNewItem.Equal(seen) {
+		t.Errorf("after migration: LastNewItem = %v, %v; want %v", st.LastNewItem, err, seen)
 	}
 }

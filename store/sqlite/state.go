@@ -9,7 +9,7 @@ import (
 	"github.com/tributaryfeeds/tributary/store"
 )
 
-const stateColumns = `source, etag, last_modified, last_fetch, last_success, last_error, failures, not_before`
+const stateColumns = `source, etag, last_modified, last_fetch, last_success, last_error, failures, not_before, last_new_item`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -17,9 +17,11 @@ func scanState(row scanner) (store.State, error) {
 	var (
 		st                        store.State
 		fetch, success, notBefore sql.NullInt64
+		lastNew                   sql.NullInt64
 	)
-	err := row.Scan(&st.Source, &st.ETag, &st.LastModified, &fetch, &success, &st.LastError, &st.Failures, &notBefore)
+	err := row.Scan(&st.Source, &st.ETag, &st.LastModified, &fetch, &success, &st.LastError, &st.Failures, &notBefore, &lastNew)
 	st.LastFetch, st.LastSuccess, st.NotBefore = fromMillis(fetch), fromMillis(success), fromMillis(notBefore)
+	st.LastNewItem = fromMillis(lastNew)
 	return st, err
 }
 
@@ -41,8 +43,9 @@ func (db *DB) SetState(ctx context.Context, st store.State) error {
 	if st.Source == "" {
 		return errors.New("set state: empty source name")
 	}
-	_, err := db.write.ExecContext(ctx, `INSERT OR REPLACE INTO states (`+stateColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		st.Source, st.ETag, st.LastModified, millis(st.LastFetch), millis(st.LastSuccess), st.LastError, st.Failures, millis(st.NotBefore))
+	_, err := db.write.ExecContext(ctx, `INSERT OR REPLACE INTO states (`+stateColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		st.Source, st.ETag, st.LastModified, millis(st.LastFetch), millis(st.LastSuccess), st.LastError, st.Failures, millis(st.NotBefore),
+		millis(st.LastNewItem))
 	if err != nil {
 		return fmt.Errorf("set state %s: %w", st.Source, err)
 	}

@@ -15,6 +15,9 @@
 //     changed it; an Upsert that changes nothing stored leaves it alone.
 //   - Concurrent Upserts of the same items count each new item once.
 //   - States is ordered by source.
+//   - Fetches orders by Fetch.At newest first, ties by insertion, newest
+//     first; RecordFetch keeps the newest keep of that source only and
+//     stores Fetch.Bounded(); Duration is kept to the millisecond.
 package storetest
 
 import (
@@ -62,6 +65,11 @@ func Run(t *testing.T, o Opener) {
 		{"State", testState},
 		{"States", testStates},
 		{"ConcurrentUpserts", testConcurrentUpserts},
+		{"FetchRoundTrip", testFetchRoundTrip},
+		{"FetchOrderAndLimit", testFetchOrderAndLimit},
+		{"FetchKeepBound", testFetchKeepBound},
+		{"FetchBounded", testFetchBounded},
+		{"FetchReopen", testFetchReopen},
 		{"Reopen", testReopen},
 		{"ExtraRoundTrip", testExtraRoundTrip},
 	}
