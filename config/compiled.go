@@ -46,6 +46,9 @@ type CompiledSource struct {
 	// Content is the compiled full_text content selector; nil uses
 	// readability extraction.
 	Content *Selector
+	// Expect is sources[].expect: with no new item for longer, the source
+	// is stale. Zero: never stale.
+	Expect time.Duration
 }
 
 // CompiledFeed is a feed resolved and compiled by Parse.

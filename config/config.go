@@ -69,6 +69,10 @@ type Source struct {
 	Tags     []string `yaml:"tags"`
 	FullText bool     `yaml:"full_text"`
 	Keep     int      `yaml:"keep"` // items retained; 0 takes the default
+	// Expect is how often new items are expected: a source with no new item
+	// for longer is "stale" on the status pages and in /metrics, even when
+	// its fetches succeed. Zero: never stale.
+	Expect Duration `yaml:"expect"`
 	// Select holds the CSS selectors of an html source.
 	Select *Select `yaml:"select"`
 	// Content is an optional CSS selector for the article body when

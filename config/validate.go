@@ -185,6 +185,11 @@ func (s *Source) validate(v *validator, p path) {
 	if s.Keep < 0 {
 		v.errorf(p.with("keep"), "must not be negative, got %d", s.Keep)
 	}
+	if s.Expect < 0 {
+		v.errorf(p.with("expect"), "must not be negative, got %s", s.Expect)
+	} else {
+		s.Compiled.Expect = time.Duration(s.Expect)
+	}
 	s.validateTags(v, p)
 }
 

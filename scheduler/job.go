@@ -86,9 +86,13 @@ func (s *Scheduler) run(ctx context.Context, e *entry, st store.State, limit tim
 		s.failed(ctx, st, err, now)
 		o.kind = metrics.OutcomeError
 	} else {
+		if o.new > 0 {
+			st.LastNewItem = now
+		}
 		s.succeeded(ctx, st, res, now)
 	}
 	s.report(name, o, now.Sub(start), err)
+	s.record(ctx, name, o, res, err, now, now.Sub(start))
 	if err == nil && o.changed() && s.opts.OnChange != nil {
 		s.opts.OnChange(name)
 	}

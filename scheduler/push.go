@@ -32,6 +32,9 @@ func (s *Scheduler) Ingest(ctx context.Context, name string, items []sources.Ite
 		o.kind = metrics.OutcomeError
 	}
 	s.report(name, o, s.opts.Now().Sub(start), err)
+	if err == nil && o.new > 0 {
+		s.noteNewItems(ctx, name)
+	}
 	if err == nil && o.changed() && s.opts.OnChange != nil {
 		s.opts.OnChange(name)
 	}

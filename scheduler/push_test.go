@@ -39,8 +39,10 @@ func TestIngestStoresLikeAFetch(t *testing.T) {
 		t.Errorf("an unchanged push called OnChange: %d", got)
 	}
 	// A push records no fetch: validators and backoff stay as they were.
-	if _, err := h.store.State(ctx, "a-1"); !errors.Is(err, store.ErrNotFound) {
-		t.Errorf("a push wrote fetch state: %v", err)
+	// It only notes when a new item last arrived, for sources[].expect.
+	if st, err := h.store.State(ctx, "a-1"); err != nil ||
+		st != (store.State{Source: "a-1", LastNewItem: h.clock.Now()}) {
+		t.Errorf("a push wrote fetch state: %+v, %v", st, err)
 	}
 	if err := h.s.Ingest(ctx, "nope", pushed); !errors.Is(err, ErrUnknownSource) {
 		t.Errorf("unknown source: %v", err)

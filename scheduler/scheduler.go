@@ -38,6 +38,12 @@ type SourceStatus struct {
 	LastError   string
 	Failures    int
 	NextRun     time.Time
+	// Expect is the source's sources[].expect; zero when not set.
+	Expect time.Duration
+	// LastNewItem is when a fetch last brought a new item; zero if never.
+	LastNewItem time.Time
+	// Health sums the above up for the dashboard and alerts.
+	Health Health
 }
 
 // Options configures a Scheduler.
@@ -116,7 +122,7 @@ func New(opts Options) *Scheduler {
 	if opts.Hosts == nil {
 		opts.Hosts = limit.NewHosts(config.DefaultPerHost)
 	}
-	return &Scheduler{
+	s := &Scheduler{
 		opts: opts,
 		log:  opts.Logger,
 		// Skip before Recover: in the other order a panic loses the
@@ -133,6 +139,14 @@ func New(opts Options) *Scheduler {
 		entries: make(map[string]*entry),
 		running: make(map[string]bool),
 	}
+	if opts.Metrics != nil {
+		// Refused only when another scheduler registered on the same
+		// registry first; its series would be this one's.
+		if err := opts.Metrics.Registry.Register(newHealthCollector(s)); err != nil {
+			s.log.Warn("source health metrics not registered", "err", err)
+		}
+	}
+	return s
 }
 
 // Start schedules every configured source and starts the clock. With

@@ -14,12 +14,13 @@ import (
 // count, fetch state and next run (the later of the cron entry's next run
 // and the upstream's NotBefore).
 func (s *Scheduler) Status(ctx context.Context) ([]SourceStatus, error) {
+	now := s.opts.Now()
 	s.mu.Lock()
 	out := make([]SourceStatus, 0, len(s.order))
 	entries := make([]*entry, 0, len(s.order))
 	for _, name := range s.order {
 		e := s.entries[name]
-		out = append(out, SourceStatus{Name: name, Kind: e.cfg.Kind, Schedule: e.sched.Spec})
+		out = append(out, SourceStatus{Name: name, Kind: e.cfg.Kind, Schedule: e.sched.Spec, Expect: e.cfg.Compiled.Expect})
 		entries = append(entries, e)
 	}
 	s.mu.Unlock()
@@ -51,6 +52,8 @@ func (s *Scheduler) Status(ctx context.Context) ([]SourceStatus, error) {
 		if st.NotBefore.After(out[i].NextRun) {
 			out[i].NextRun = st.NotBefore
 		}
+		out[i].LastNewItem = st.LastNewItem
+		out[i].Health = healthOf(st, out[i].Expect, now)
 	}
 	return out, nil
 }
