@@ -44,6 +44,7 @@ func (p *Publisher) renderFeed(ctx context.Context, fc *feedConf) error {
 	} else {
 		pub.info.Updated = old.info.Updated
 	}
+	pub.page = newPage(pub.info, meta.Updated, items, entries)
 	p.publish(fc.slug, pub)
 	if p.m != nil {
 		if changed {

@@ -33,6 +33,7 @@ type Options struct {
 type published struct {
 	r    [numFormats]*Rendered
 	info Info
+	page *Page // for the HTML page
 }
 
 // Publisher keeps the rendered bytes of every configured feed and re-renders
