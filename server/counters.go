@@ -21,6 +21,7 @@ const (
 	routeHealth
 	routeMetrics
 	routeAdmin
+	routeAsset
 	routeOther
 	numRoutes
 )
@@ -41,6 +42,8 @@ func (r route) String() string {
 		return "metrics"
 	case routeAdmin:
 		return "admin"
+	case routeAsset:
+		return "asset"
 	}
 	return "other"
 }
@@ -52,6 +55,7 @@ const (
 	labelRSS formatLabel = iota
 	labelAtom
 	labelJSON
+	labelHTML
 	noFormat
 	numFormatLabels
 )
@@ -64,6 +68,8 @@ func (f formatLabel) String() string {
 		return "atom"
 	case labelJSON:
 		return "json"
+	case labelHTML:
+		return "html"
 	}
 	return ""
 }

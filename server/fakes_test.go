@@ -16,6 +16,7 @@ import (
 	"github.com/tributaryfeeds/tributary/feeds"
 	"github.com/tributaryfeeds/tributary/metrics"
 	"github.com/tributaryfeeds/tributary/scheduler"
+	"github.com/tributaryfeeds/tributary/store"
 )
 
 var testModified = time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
@@ -25,6 +26,7 @@ type fakeFeeds struct {
 	rendered map[feedKey]*feeds.Rendered
 	infos    []feeds.Info
 	access   map[string]*feeds.Access
+	pages    map[string]*feeds.Page // see pagefakes_test.go
 	ready    atomic.Bool
 }
 
@@ -40,6 +42,7 @@ func newFakeFeeds(t testing.TB) *fakeFeeds {
 		{Slug: "world", Title: `World <news> & "more"`, Description: "Wire and embassy news", Items: 50, Updated: testModified},
 		{Slug: "empty", Title: "Empty", Items: 0},
 	}
+	ff.pages = fakePages(ff.infos)
 	return ff
 }
 
@@ -83,6 +86,7 @@ type fakeSources struct {
 	status    []scheduler.SourceStatus
 	err       error
 	refreshed []string
+	history   map[string][]store.Fetch // see pagefakes_test.go
 }
 
 func (fs *fakeSources) Status(context.Context) ([]scheduler.SourceStatus, error) {
@@ -112,15 +116,17 @@ func newFixture(t testing.TB, token string) *fixture {
 		feeds: newFakeFeeds(t),
 		sources: &fakeSources{status: []scheduler.SourceStatus{
 			{Name: "world-wire", Kind: "feed", Schedule: "*/15 * * * *", Items: 120,
-				LastFetch: testModified, LastSuccess: testModified, NextRun: testModified.Add(15 * time.Minute)},
+				LastFetch: testModified, LastSuccess: testModified, NextRun: testModified.Add(15 * time.Minute),
+				Health: scheduler.Healthy},
 			{Name: "hostile", Kind: "html", Schedule: "@every 30m",
-				LastFetch: testModified, LastError: `<script>alert("x")</script>`, Failures: 3},
+				LastFetch: testModified, LastError: `<script>alert("x")</script>`, Failures: 3, Health: scheduler.Failing},
 		}},
 		metrics: metrics.New("test"),
 	}
 	fx.srv = New(Options{
 		Feeds: fx.feeds, Sources: fx.sources, Metrics: fx.metrics,
 		BaseURL: "http://feeds.example/", AdminToken: token, Version: "test",
+		Now: func() time.Time { return testNow },
 	})
 	return fx
 }

@@ -19,8 +19,13 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, rest string) 
 		return routeFeed, noFormat, notFound(w)
 	}
 	// Before anything about the feed is told, its ETag included.
-	if !feedAuthorized(r, s.feeds.Access(slug)) {
+	access := s.feeds.Access(slug)
+	if !feedAuthorized(r, access) {
 		return routeFeed, noFormat, s.unauthorized(w)
+	}
+	// A private feed has no page: its readers are programs with a token.
+	if negotiated && access == nil && prefersHTML(r.Header["Accept"]) {
+		return routeFeed, labelHTML, s.serveFeedPage(w, r, slug)
 	}
 	rd := s.feeds.Get(slug, f)
 	if rd == nil {

@@ -229,7 +229,10 @@ func TestFeedNegotiation(t *testing.T) {
 	}{
 		{"", feeds.Atom},
 		{"*/*", feeds.Atom},
-		{"text/html", feeds.Atom},
+		// A reader that lists HTML beside the feed types, not above them.
+		{"text/html, application/atom+xml", feeds.Atom},
+		{"application/rss+xml, text/html;q=0.9", feeds.RSS},
+		{"text/html;q=0.5, */*", feeds.Atom},
 		{"application/rss+xml", feeds.RSS},
 		{"application/atom+xml", feeds.Atom},
 		{"application/feed+json", feeds.JSON},
@@ -244,7 +247,7 @@ func TestFeedNegotiation(t *testing.T) {
 		{"application/atom+xml;q=0", feeds.Atom}, // nothing acceptable: the default
 		{"APPLICATION/RSS+XML", feeds.RSS},
 		{"application/rss+xml;q=bogus, application/json;q=0.2", feeds.JSON},
-		{"text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", feeds.Atom},
+		// Browsers, which prefer text/html, get the page: feedpage_test.go.
 	}
 	for _, tt := range tests {
 		t.Run(tt.accept, func(t *testing.T) {

@@ -103,6 +103,10 @@ type staticHeaders struct {
 	cacheControlNone []string
 	connectionClose  []string
 	authChallenge    []string // WWW-Authenticate of a private feed
+	csp              []string
+	noReferrer       []string
+	varyAccept       []string
+	cacheControlPage []string
 }
 
 func newStaticHeaders() staticHeaders {
@@ -121,5 +125,11 @@ func newStaticHeaders() staticHeaders {
 		cacheControlNone: []string{"no-store"},
 		connectionClose:  []string{"close"},
 		authChallenge:    []string{`Basic realm="tributary", charset="UTF-8"`, `Bearer realm="tributary"`},
+		csp:              []string{ContentSecurityPolicy},
+		noReferrer:       []string{"no-referrer"},
+		varyAccept:       []string{"Accept"},
+		// Relative times ("3 hours ago") age: revalidate each time, which
+		// the ETag makes cheap.
+		cacheControlPage: []string{"no-cache"},
 	}
 }

@@ -115,6 +115,12 @@ func (p preference) better(o preference) bool {
 // weighted, the most specific on a tie, Atom on a full tie or when the
 // client accepts none of them (a feed reader should get a feed, not 406).
 func negotiate(accept []string) feeds.Format {
+	f, _ := negotiatePref(accept)
+	return f
+}
+
+// negotiatePref is negotiate that also returns the winner's preference.
+func negotiatePref(accept []string) (feeds.Format, preference) {
 	var prefs [3]preference // indexed by feeds.RSS, feeds.Atom, feeds.JSON
 	it := listIter{values: accept}
 	for e, ok := it.next(); ok; e, ok = it.next() {
@@ -143,9 +149,9 @@ func negotiate(accept []string) feeds.Format {
 		}
 	}
 	if bestPref.q == 0 {
-		return feeds.Atom
+		return feeds.Atom, bestPref
 	}
-	return best
+	return best, bestPref
 }
 
 // pick applies RFC 9110's rule that the most specific matching range sets

@@ -14,37 +14,58 @@ import (
 //go:embed templates/*.html
 var templateFS embed.FS
 
-// pages holds the parsed HTML templates.
+// pages holds the parsed HTML templates: each page is the layout plus its
+// own "main" block.
 type pages struct {
-	index  *template.Template
-	status *template.Template
+	index, feed, status, source *template.Template
 }
 
 func newPages() *pages {
-	funcs := template.FuncMap{"when": displayTime}
-	// The templates are embedded and covered by tests, so Must cannot fire
-	// on any input a running server sees.
+	parse := func(name string) *template.Template {
+		// The templates are embedded and covered by tests, so Must cannot
+		// fire on any input a running server sees.
+		return template.Must(template.New(name).ParseFS(templateFS, "templates/layout.html", "templates/"+name))
+	}
 	return &pages{
-		index:  template.Must(template.New("index.html").Funcs(funcs).ParseFS(templateFS, "templates/index.html")),
-		status: template.Must(template.New("status.html").Funcs(funcs).ParseFS(templateFS, "templates/status.html")),
+		index:  parse("index.html"),
+		feed:   parse("feed.html"),
+		status: parse("status.html"),
+		source: parse("source.html"),
 	}
 }
 
-// displayTime formats t for the status page: RFC 3339 UTC, or "never".
-func displayTime(t time.Time) string {
-	if t.IsZero() {
-		return "never"
-	}
-	return t.UTC().Format(time.RFC3339)
+// pageBase is what the layout needs on every page.
+type pageBase struct {
+	Base, Version string
+	CSS, JS       string // asset URLs, fingerprinted
+	Nav           string // the current section: "feeds" or "status"
+	Script        bool   // the page uses app.js
 }
+
+func (s *Server) pageBase(nav string) pageBase {
+	return pageBase{
+		Base: s.baseURL, Version: s.version, Nav: nav,
+		CSS: s.baseURL + s.assets.css.path, JS: s.baseURL + s.assets.js.path,
+	}
+}
+
+// now is the pages' clock.
+func (s *Server) now() time.Time { return s.clock() }
 
 type feedLinks struct {
 	feeds.Info
-	Atom, RSS, JSON string
+	Page, Atom, RSS, JSON string
+	Updated               when
 }
 
 func (s *Server) feedURL(slug string, f feeds.Format) string {
 	return s.baseURL + "/feeds/" + slug + "." + f.String()
+}
+
+// pageURL is the feed's HTML page: the negotiated path, which a browser's
+// Accept header turns into HTML.
+func (s *Server) pageURL(slug string) string {
+	return s.baseURL + "/feeds/" + slug
 }
 
 func (s *Server) feedInfos() []feeds.Info {
@@ -61,21 +82,26 @@ func (s *Server) feedInfos() []feeds.Info {
 	return public
 }
 
-func (s *Server) serveIndex(w http.ResponseWriter, r *http.Request) int {
-	infos := s.feedInfos()
-	data := struct {
-		Base, Version string
-		Feeds         []feedLinks
-	}{Base: s.baseURL, Version: s.version, Feeds: make([]feedLinks, 0, len(infos))}
+func (s *Server) feedLinks(infos []feeds.Info, now time.Time) []feedLinks {
+	out := make([]feedLinks, 0, len(infos))
 	for _, in := range infos {
 		if in.Description == "" {
 			in.Description = in.Title
 		}
-		data.Feeds = append(data.Feeds, feedLinks{
-			Info: in,
+		out = append(out, feedLinks{
+			Info: in, Page: s.pageURL(in.Slug), Updated: whenOf(in.Updated, now),
 			Atom: s.feedURL(in.Slug, feeds.Atom), RSS: s.feedURL(in.Slug, feeds.RSS), JSON: s.feedURL(in.Slug, feeds.JSON),
 		})
 	}
+	return out
+}
+
+func (s *Server) serveIndex(w http.ResponseWriter, r *http.Request) int {
+	now := s.now()
+	data := struct {
+		Page  pageBase
+		Feeds []feedLinks
+	}{Page: s.pageBase("feeds"), Feeds: s.feedLinks(s.feedInfos(), now)}
 	return s.renderHTML(w, r, s.pages.index, data)
 }
 
@@ -83,9 +109,10 @@ func (s *Server) serveIndex(w http.ResponseWriter, r *http.Request) int {
 // a clean 500 instead of half a page.
 func (s *Server) renderHTML(w http.ResponseWriter, r *http.Request, t *template.Template, data any) int {
 	var buf bytes.Buffer
-	if err := t.Execute(&buf, data); err != nil {
+	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
 		return s.internalError(w, r, "render "+t.Name(), err)
 	}
+	setPageHeaders(w.Header(), &s.static)
 	return s.writeBody(w, s.static.contentTypeHTML, buf.Bytes())
 }
 

@@ -111,6 +111,7 @@ func TestStatusJSON(t *testing.T) {
 		"name": "world-wire", "kind": "feed", "schedule": "*/15 * * * *", "items": 120.0,
 		"last_fetch": "2026-03-04T05:06:07Z", "last_success": "2026-03-04T05:06:07Z",
 		"last_error": "", "consecutive_failures": 0.0, "next_run": "2026-03-04T05:21:07Z",
+		"health": "healthy", "stale": false, "expect": "", "last_new_item": nil,
 	}
 	checkJSON(t, doc["sources"][0], wantSource)
 	hostile := doc["sources"][1]
@@ -143,8 +144,9 @@ func TestStatusHTMLEscapes(t *testing.T) {
 	if strings.Contains(body, "<script>") {
 		t.Fatal("hostile error string not escaped")
 	}
-	for _, s := range []string{"&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;", "world-wire", "*/15 * * * *",
-		"2026-03-04T05:21:07Z", "never", "<td>120</td>", "<td>3</td>", "<td>50</td>"} {
+	for _, s := range []string{"&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;", "world-wire",
+		`<time datetime="2026-03-04T05:21:07Z" title="Wed, 4 Mar 2026 05:21:07 UTC">1 hour ago</time>`, "never",
+		`<td data-label="Items" class="num">120</td>`, "3 failures in a row", `<td data-label="Items" class="num">50</td>`} {
 		if !strings.Contains(body, s) {
 			t.Errorf("status page lacks %q", s)
 		}

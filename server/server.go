@@ -16,6 +16,7 @@ import (
 	"github.com/tributaryfeeds/tributary/feeds"
 	"github.com/tributaryfeeds/tributary/metrics"
 	"github.com/tributaryfeeds/tributary/scheduler"
+	"github.com/tributaryfeeds/tributary/store"
 )
 
 // Feeds is what the server needs of the published feeds; *feeds.Publisher
@@ -23,6 +24,7 @@ import (
 // the server caches its header values by pointer.
 type Feeds interface {
 	Get(slug string, f feeds.Format) *feeds.Rendered // nil: unknown slug
+	Page(slug string) *feeds.Page                    // nil: unknown slug
 	Feeds() []feeds.Info
 	Ready() bool
 	// Access is the token check of a private feed; nil for a public one.
@@ -34,6 +36,9 @@ type Feeds interface {
 type Sources interface {
 	Status(ctx context.Context) ([]scheduler.SourceStatus, error)
 	Refresh(name string) error // scheduler.ErrUnknownSource for unknown names
+	// History returns a source's recent fetches, newest first, or an error
+	// wrapping scheduler.ErrUnknownSource.
+	History(ctx context.Context, name string) ([]store.Fetch, error)
 }
 
 // Options configures a Server.
@@ -45,6 +50,8 @@ type Options struct {
 	AdminToken string           // empty: no /admin routes at all
 	Logger     *slog.Logger
 	Version    string
+	// Now is the clock of the HTML pages' relative times; nil: time.Now.
+	Now func() time.Time
 }
 
 // Server serves tributary's HTTP endpoints. It is an http.Handler.
@@ -61,6 +68,8 @@ type Server struct {
 	metrics  http.Handler // nil without Metrics
 	pages    *pages
 	static   staticHeaders
+	assets   assets
+	clock    func() time.Time
 }
 
 // New returns a Server for opts.
@@ -74,6 +83,11 @@ func New(opts Options) *Server {
 		headers: newHeaderCache(),
 		pages:   newPages(),
 		static:  newStaticHeaders(),
+		assets:  newAssets(),
+		clock:   opts.Now,
+	}
+	if s.clock == nil {
+		s.clock = time.Now
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -139,6 +153,18 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) (route, formatLab
 	}
 	if strings.HasPrefix(p, "/admin/") {
 		return routeAdmin, noFormat, s.serveAdmin(w, r)
+	}
+	if rest, ok := strings.CutPrefix(p, "/status/sources/"); ok {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			return routeStatus, noFormat, methodNotAllowed(w, s.static.allowGetHead)
+		}
+		return routeStatus, noFormat, s.serveSource(w, r, rest)
+	}
+	if strings.HasPrefix(p, "/assets/") {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			return routeAsset, noFormat, methodNotAllowed(w, s.static.allowGetHead)
+		}
+		return routeAsset, noFormat, s.serveAsset(w, r)
 	}
 	var rt route
 	var h func(http.ResponseWriter, *http.Request) int

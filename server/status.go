@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/tributaryfeeds/tributary/feeds"
 	"github.com/tributaryfeeds/tributary/scheduler"
 )
 
@@ -34,6 +33,22 @@ type sourceJSON struct {
 	LastError           string   `json:"last_error"`
 	ConsecutiveFailures int      `json:"consecutive_failures"`
 	NextRun             jsonTime `json:"next_run"`
+	// Health is failing, stale, healthy or pending; Stale repeats it as a
+	// flag for simple checks.
+	Health      string   `json:"health"`
+	Stale       bool     `json:"stale"`
+	Expect      string   `json:"expect"` // sources[].expect, "" when unset
+	LastNewItem jsonTime `json:"last_new_item"`
+}
+
+func sourceJSONOf(st scheduler.SourceStatus) sourceJSON {
+	return sourceJSON{
+		Name: st.Name, Kind: st.Kind, Schedule: st.Schedule, Items: st.Items,
+		LastFetch: jsonTime(st.LastFetch), LastSuccess: jsonTime(st.LastSuccess),
+		LastError: st.LastError, ConsecutiveFailures: st.Failures, NextRun: jsonTime(st.NextRun),
+		Health: st.Health.String(), Stale: st.Health == scheduler.Stale,
+		Expect: compactDuration(st.Expect), LastNewItem: jsonTime(st.LastNewItem),
+	}
 }
 
 type feedJSON struct {
@@ -64,11 +79,7 @@ func (s *Server) statusDocument(r *http.Request) (statusJSON, error) {
 	infos := s.feedInfos()
 	doc := statusJSON{Sources: make([]sourceJSON, 0, len(srcs)), Feeds: make([]feedJSON, 0, len(infos))}
 	for _, st := range srcs {
-		doc.Sources = append(doc.Sources, sourceJSON{
-			Name: st.Name, Kind: st.Kind, Schedule: st.Schedule, Items: st.Items,
-			LastFetch: jsonTime(st.LastFetch), LastSuccess: jsonTime(st.LastSuccess),
-			LastError: st.LastError, ConsecutiveFailures: st.Failures, NextRun: jsonTime(st.NextRun),
-		})
+		doc.Sources = append(doc.Sources, sourceJSONOf(st))
 	}
 	for _, in := range infos {
 		doc.Feeds = append(doc.Feeds, feedJSON{Slug: in.Slug, Title: in.Title, Items: in.Items, Updated: jsonTime(in.Updated)})
@@ -88,19 +99,6 @@ func (s *Server) serveStatusJSON(w http.ResponseWriter, r *http.Request) int {
 		return s.internalError(w, r, "encode status", err)
 	}
 	return s.writeBody(w, s.static.contentTypeJSON, buf.Bytes())
-}
-
-func (s *Server) serveStatusHTML(w http.ResponseWriter, r *http.Request) int {
-	srcs, err := s.sourceStatus(r)
-	if err != nil {
-		return s.internalError(w, r, "source status", err)
-	}
-	data := struct {
-		Base    string
-		Sources []scheduler.SourceStatus
-		Feeds   []feeds.Info
-	}{Base: s.baseURL, Sources: srcs, Feeds: s.feedInfos()}
-	return s.renderHTML(w, r, s.pages.status, data)
 }
 
 // internalError logs err with what failed and answers a bare 500: the

@@ -1,0 +1,105 @@
+package server
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/tributaryfeeds/tributary/feeds"
+)
+
+// prefersHTML reports whether the Accept header values ask for HTML over
+// every feed format: text/html (or XHTML) named explicitly, with a weight
+// above the best feed format's, or equal but more specific. Browsers send
+// "text/html,...,*/*;q=0.8" and get the page; feed readers that send "*/*"
+// or list HTML below the feed types keep getting a feed.
+func prefersHTML(accept []string) bool {
+	var page preference
+	it := listIter{values: accept}
+	for e, ok := it.next(); ok; e, ok = it.next() {
+		if strings.EqualFold(e.value, "text/html") || strings.EqualFold(e.value, "application/xhtml+xml") {
+			page = pick(page, e.q, exact)
+		}
+	}
+	if page.q == 0 {
+		return false
+	}
+	_, feed := negotiatePref(accept)
+	return page.better(feed)
+}
+
+// pageItem is an item of the feed page.
+type pageItem struct {
+	feeds.PageEntry
+	When when
+}
+
+// subscribeLink is one "Subscribe" row of the feed page.
+type subscribeLink struct {
+	ID, Name, URL, Type string
+}
+
+// serveFeedPage answers a browser at /feeds/{slug} with the feed as HTML.
+// The page is rendered per request, since its relative times age, and
+// carries an ETag of its bytes, so a revalidation that finds the same page
+// costs a 304.
+func (s *Server) serveFeedPage(w http.ResponseWriter, r *http.Request, slug string) int {
+	pg := s.feeds.Page(slug)
+	if pg == nil {
+		return notFound(w)
+	}
+	now := s.now()
+	info := pg.Info
+	if info.Description == "" {
+		info.Description = info.Title
+	}
+	data := struct {
+		Page      pageBase
+		Feed      feeds.Info
+		Updated   when
+		Subscribe []subscribeLink
+		Items     []pageItem
+	}{
+		Page: s.pageBase("feeds"), Feed: info, Updated: whenOf(pg.LastModified, now),
+		Subscribe: []subscribeLink{
+			{ID: "atom", Name: "Atom", URL: s.feedURL(slug, feeds.Atom), Type: feeds.Atom.ContentType()},
+			{ID: "rss", Name: "RSS", URL: s.feedURL(slug, feeds.RSS), Type: feeds.RSS.ContentType()},
+			{ID: "json", Name: "JSON Feed", URL: s.feedURL(slug, feeds.JSON), Type: feeds.JSON.ContentType()},
+		},
+		Items: make([]pageItem, len(pg.Entries)),
+	}
+	for i, e := range pg.Entries {
+		data.Items[i] = pageItem{PageEntry: e, When: whenOf(e.Date, now)}
+	}
+	for i := range data.Subscribe {
+		// The content type without its charset parameter.
+		data.Subscribe[i].Type, _, _ = strings.Cut(data.Subscribe[i].Type, ";")
+	}
+	data.Page.Script = true
+	var buf bytes.Buffer
+	if err := s.pages.feed.ExecuteTemplate(&buf, "layout", data); err != nil {
+		return s.internalError(w, r, "render feed page", err)
+	}
+	sum := sha256.Sum256(buf.Bytes())
+	etag := `"p-` + hex.EncodeToString(sum[:12]) + `"`
+	h := w.Header()
+	h["Vary"] = s.static.varyNegotiated
+	h["Etag"] = []string{etag}
+	h["Cache-Control"] = s.static.cacheControlPage
+	setPageHeaders(h, &s.static)
+	h["X-Content-Type-Options"] = s.static.nosniff
+	if inm := r.Header["If-None-Match"]; len(inm) > 0 && etagListMatches(inm, etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return http.StatusNotModified
+	}
+	h["Content-Type"] = s.static.contentTypeHTML
+	h["Content-Length"] = []string{strconv.Itoa(buf.Len())}
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(buf.Bytes()) // the client went away; nothing to do
+	}
+	return http.StatusOK
+}
