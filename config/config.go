@@ -32,6 +32,8 @@ type Server struct {
 	Listen     string `yaml:"listen"`
 	BaseURL    string `yaml:"base_url"`
 	AdminToken string `yaml:"admin_token"`
+	// WebSub configures push to feed readers (see push.go).
+	WebSub WebSub `yaml:"websub"`
 }
 
 // Storage selects the item store.
@@ -84,6 +86,9 @@ type Source struct {
 	BaseURL string `yaml:"base_url"`
 	// Timezone is the IANA zone for dates written without one.
 	Timezone string `yaml:"timezone"`
+	// WebSub subscribes to the hub the upstream feed advertises, if any;
+	// polling goes on as the fallback.
+	WebSub bool `yaml:"websub"`
 
 	// Line is the line of the source's entry in the file, for messages.
 	Line int `yaml:"-"`
@@ -130,6 +135,8 @@ type Feed struct {
 	NearDuplicates float64 `yaml:"near_duplicates"`
 	// Access makes the feed private; nil: public.
 	Access *Access `yaml:"access"`
+	// Notify posts the feed's new items to each webhook.
+	Notify []Notify `yaml:"notify"`
 
 	Line int `yaml:"-"`
 	// Compiled holds what Parse resolved and compiled from the fields

@@ -50,6 +50,7 @@ func (v *validator) errorf(p path, format string, args ...any) {
 func (c *Config) validate(file string, root *yaml.Node, resolved bool) ErrorList {
 	v := &validator{file: file, root: root, resolved: resolved}
 	c.validateServer(v)
+	c.validateWebSub(v)
 	c.validateStorage(v)
 	c.validateFetch(v)
 	c.validateSources(v)
@@ -279,6 +280,7 @@ func (c *Config) validateFeeds(v *validator) {
 			v.errorf(p.with("max_age"), "must not be negative, got %s", f.MaxAge)
 		}
 		c.validatePublishing(v, f, p)
+		c.validateNotify(v, f, p)
 	}
 }
 

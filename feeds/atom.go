@@ -64,6 +64,9 @@ func renderAtom(meta *Meta, es []entry) ([]byte, error) {
 	if feed.Author.Name == "" {
 		feed.Author.Name = generator
 	}
+	for _, h := range meta.Hubs {
+		feed.Links = append(feed.Links, gfeeds.AtomLink{Href: h, Rel: "hub"})
+	}
 	for i := range es {
 		feed.Entries[i] = newAtomEntry(&es[i])
 	}

@@ -35,6 +35,11 @@ type Rendered struct {
 	LastModifiedHTTP string
 	ContentType      string // with charset
 	CacheControl     string // e.g. "public, max-age=900"
+	// Link is the HTTP Link header of a feed that advertises WebSub hubs:
+	// each hub (rel="hub") and the feed's own URL (rel="self"); empty
+	// otherwise. It is part of the body's identity: the body carries the
+	// same links.
+	Link string
 }
 
 // Info describes a published feed for the index, OPML and status pages.

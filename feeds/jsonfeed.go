@@ -46,6 +46,9 @@ func renderJSON(meta *Meta, es []entry) ([]byte, error) {
 		},
 		Items: make([]*jsonItem, len(es)),
 	}
+	for _, h := range meta.Hubs {
+		feed.Hubs = append(feed.Hubs, &gfeeds.JSONHub{Type: "WebSub", Url: h})
+	}
 	for i := range es {
 		feed.Items[i] = newJSONItem(&es[i])
 	}

@@ -36,6 +36,7 @@ func (p *Publisher) renderFeed(ctx context.Context, fc *feedConf) error {
 		if pub.r[f], err = newRendered(body, f, meta.Updated, fc.cacheControl); err != nil {
 			return fmt.Errorf("feed %s: %w", fc.slug, err)
 		}
+		pub.r[f].Link = fc.link[f]
 		changed = true
 	}
 	pub.info = Info{Slug: fc.slug, Title: meta.Title, Description: meta.Description, Items: len(items)}
@@ -46,6 +47,9 @@ func (p *Publisher) renderFeed(ctx context.Context, fc *feedConf) error {
 	}
 	pub.page = newPage(pub.info, meta.Updated, items, entries)
 	p.publish(fc.slug, pub)
+	if changed && p.onChange != nil {
+		p.onChange(fc.slug)
+	}
 	if p.m != nil {
 		if changed {
 			p.m.FeedRenders.WithLabelValues(fc.slug).Inc()

@@ -27,6 +27,9 @@ type Options struct {
 	Logger   *slog.Logger     // nil: discard
 	Now      func() time.Time // nil: time.Now
 	Debounce time.Duration    // coalescing window; 0: DefaultDebounce
+	// OnChange is told the slug of each feed whose rendered bytes changed
+	// (push deliveries hang off it); it must not block. May be nil.
+	OnChange func(slug string)
 }
 
 // published is one feed's latest renders. It is never modified once stored.
@@ -44,6 +47,7 @@ type Publisher struct {
 	log      *slog.Logger
 	now      func() time.Time
 	debounce time.Duration
+	onChange func(slug string)
 
 	state   atomic.Pointer[state]
 	snap    atomic.Pointer[map[string]*published] // read lock-free by Get
@@ -70,6 +74,7 @@ func NewPublisher(opts Options) *Publisher {
 		log:      opts.Logger,
 		now:      opts.Now,
 		debounce: opts.Debounce,
+		onChange: opts.OnChange,
 		dirty:    make(map[string]struct{}),
 		wake:     make(chan struct{}, 1),
 		after:    time.After,

@@ -23,6 +23,9 @@ type Meta struct {
 	// TTL is how long readers may cache the feed (RSS <ttl>, in minutes):
 	// the shortest schedule interval of its sources; zero: not said.
 	TTL time.Duration
+	// Hubs are the WebSub hubs the feed advertises (Atom and RSS
+	// link rel="hub", JSON Feed hubs); empty for private feeds.
+	Hubs []string
 	// Now is the render time, which no feed date may pass; zero: time.Now.
 	Now time.Time
 }

@@ -27,14 +27,15 @@ type rssDoc struct {
 }
 
 type rssChannel struct {
-	Title         string      `xml:"title"`
-	Link          string      `xml:"link"`
-	Description   string      `xml:"description"`
-	Self          rssAtomLink `xml:"atom:link"`
-	LastBuildDate string      `xml:"lastBuildDate"`
-	Generator     string      `xml:"generator,omitempty"`
-	TTL           int64       `xml:"ttl,omitempty"` // minutes
-	Image         *rssImage   `xml:"image"`
+	Title         string       `xml:"title"`
+	Link          string       `xml:"link"`
+	Description   string       `xml:"description"`
+	Self          rssAtomLink  `xml:"atom:link"`
+	Hubs          []rssHubLink // WebSub, after self
+	LastBuildDate string       `xml:"lastBuildDate"`
+	Generator     string       `xml:"generator,omitempty"`
+	TTL           int64        `xml:"ttl,omitempty"` // minutes
+	Image         *rssImage    `xml:"image"`
 	ItunesImage   *itunesImage
 	Items         []*rssItem `xml:"item"`
 }
@@ -51,6 +52,15 @@ type rssAtomLink struct {
 	Href string `xml:"href,attr"`
 	Rel  string `xml:"rel,attr"`
 	Type string `xml:"type,attr"`
+}
+
+// rssHubLink is an atom:link rel="hub", which has no type.
+type rssHubLink struct {
+	// The element name lives here: a second "atom:link" field tag would
+	// conflict with Self's.
+	XMLName struct{} `xml:"atom:link"`
+	Href    string   `xml:"href,attr"`
+	Rel     string   `xml:"rel,attr"`
 }
 
 type rssItem struct {
@@ -90,6 +100,9 @@ func renderRSS(meta *Meta, es []entry) ([]byte, error) {
 	}
 	if meta.Image != "" {
 		doc.Channel.Image = &rssImage{URL: meta.Image, Title: meta.Title, Link: meta.SiteURL}
+	}
+	for _, h := range meta.Hubs {
+		doc.Channel.Hubs = append(doc.Channel.Hubs, rssHubLink{Href: h, Rel: "hub"})
 	}
 	var podcast, media bool
 	for i := range es {

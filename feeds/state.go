@@ -15,6 +15,7 @@ type feedConf struct {
 	win          *window
 	meta         Meta // FeedURL is set per format at render time
 	feedURL      [numFormats]string
+	link         [numFormats]string // the Link header: hubs and self
 	cacheControl string
 	access       *Access // nil: public
 	fingerprint  string  // what, when it changes, requires a new render
@@ -78,12 +79,21 @@ func newFeedConf(cfg *config.Config, f *config.Feed, now time.Time) (*feedConf, 
 	for _, fm := range formats {
 		fc.feedURL[fm] = base + "/feeds/" + f.Slug + "." + fm.String()
 	}
+	if !f.Private() {
+		// A private feed is neither advertised on a hub nor distributed.
+		fc.meta.Hubs = Hubs(cfg)
+		for _, fm := range formats {
+			fc.link[fm] = linkHeader(fc.meta.Hubs, fc.feedURL[fm])
+		}
+	}
 	key := *f
 	key.Line = 0       // moving a feed in the file changes nothing published
 	key.Compiled = nil // compiled from the fields printed
 	// Tokens change who may read, not what is rendered (and %#v would
 	// print the pointer, which differs on every load).
 	key.Access = nil
+	key.Notify = nil // webhooks change nothing rendered
 	fc.fingerprint = fmt.Sprintf("%#v|%q|%s|%s|%v|%s", key, win.sources, base, fc.cacheControl, f.Private(), fc.meta.TTL)
+	fc.fingerprint += "|" + strings.Join(fc.meta.Hubs, " ")
 	return fc, nil
 }

@@ -19,6 +19,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/tributaryfeeds/tributary/sources"
 )
 
 // maxResponse bounds what is read of a response to a delivery or a
@@ -82,14 +84,9 @@ func checkPublic(address string) error {
 	return nil
 }
 
-var sharedSpace = netip.MustParsePrefix("100.64.0.0/10")
-
-func isPublic(ip netip.Addr) bool {
-	ip = ip.Unmap()
-	return ip.IsValid() && !ip.IsLoopback() && !ip.IsPrivate() && !ip.IsLinkLocalUnicast() &&
-		!ip.IsLinkLocalMulticast() && !ip.IsMulticast() && !ip.IsUnspecified() &&
-		!ip.IsInterfaceLocalMulticast() && !sharedSpace.Contains(ip)
-}
+// isPublic is the sources package's rule, so that fetches and pushes
+// refuse the same addresses.
+func isPublic(ip netip.Addr) bool { return sources.Public(ip) }
 
 // response is what is kept of an answer.
 type response struct {

@@ -144,7 +144,7 @@ func (s *Service) runOutbox(ctx context.Context) {
 
 // drain claims and sends one batch; it reports whether there may be more.
 func (s *Service) drain(ctx context.Context) bool {
-	if ctx.Err() != nil {
+	if ctx.Err() != nil || !s.cfg.Load().active() {
 		return false
 	}
 	now := s.now()
@@ -334,6 +334,7 @@ func webhookDoc(c *compiled, fs Feeds, slug string, ds []store.Delivery) ([]byte
 			head[k], _ = json.Marshal(v)
 		}
 	}
+	delete(head, "hubs") // a webhook is no WebSub subscription
 	head["version"] = json.RawMessage(`"https://jsonfeed.org/version/1.1"`)
 	set("title", slug)
 	set("home_page_url", c.base+"/")

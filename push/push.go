@@ -18,7 +18,9 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"maps"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -35,7 +37,7 @@ const (
 	MinLease           = time.Hour
 	MaxLease           = 30 * 24 * time.Hour
 	DefaultTimeout     = 15 * time.Second
-	DefaultMaxAttempts = 12 // about a day of backoff
+	DefaultMaxAttempts = 20 // 30 s doubling to 2 h: about a day
 	DefaultMaxSubs     = 10000
 	DefaultPoll        = 2 * time.Second
 	// maxSecret is WebSub's bound on hub.secret: less than 200 bytes.
@@ -127,9 +129,10 @@ type Service struct {
 	wake   chan struct{}
 	verify chan verification
 
-	mu      sync.Mutex
-	started bool
-	wg      sync.WaitGroup
+	// changed holds the slugs Changed marked, for runChanges.
+	changedMu sync.Mutex
+	changed   map[string]struct{}
+	changes   chan struct{}
 }
 
 // compiled is an immutable view of a Config.
@@ -150,6 +153,20 @@ func compile(c Config) *compiled {
 		cc.sources[c.Sources[i].Name] = &c.Sources[i]
 	}
 	return cc
+}
+
+// active reports whether anything is configured to push: without it the
+// outbox is not polled at all.
+func (c *compiled) active() bool {
+	if c.Builtin || len(c.Hubs) > 0 {
+		return true
+	}
+	for i := range c.Feeds {
+		if len(c.Feeds[i].Notify) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // New returns a Service; Run starts its background work.
@@ -188,14 +205,16 @@ func New(opts Options) (*Service, error) {
 		opts.Client = sources.NewClient(sources.ClientOptions{Timeout: opts.Timeout, UserAgent: opts.UserAgent, Now: opts.Now})
 	}
 	s := &Service{
-		opts:   opts,
-		st:     opts.Store,
-		log:    opts.Logger,
-		now:    opts.Now,
-		guard:  newOutbound(opts.Timeout, opts.UserAgent, !opts.AllowPrivate),
-		plain:  newOutbound(opts.Timeout, opts.UserAgent, false),
-		wake:   make(chan struct{}, 1),
-		verify: make(chan verification, verifyQueue),
+		opts:    opts,
+		st:      opts.Store,
+		log:     opts.Logger,
+		now:     opts.Now,
+		guard:   newOutbound(opts.Timeout, opts.UserAgent, !opts.AllowPrivate),
+		plain:   newOutbound(opts.Timeout, opts.UserAgent, false),
+		wake:    make(chan struct{}, 1),
+		verify:  make(chan verification, verifyQueue),
+		changed: make(map[string]struct{}),
+		changes: make(chan struct{}, 1),
 	}
 	s.cfg.Store(compile(opts.Config))
 	return s, nil
@@ -215,8 +234,39 @@ func (s *Service) Run(ctx context.Context) {
 		wg.Go(func() { s.runVerifier(ctx) })
 	}
 	wg.Go(func() { s.runOutbox(ctx) })
+	wg.Go(func() { s.runChanges(ctx) })
 	wg.Go(func() { s.runUpstreams(ctx) })
 	wg.Wait()
+}
+
+// Changed marks a feed whose rendered bytes changed; Run queues its
+// deliveries (FeedChanged) soon after. It never blocks: the publisher
+// calls it while rendering.
+func (s *Service) Changed(slug string) {
+	s.changedMu.Lock()
+	s.changed[slug] = struct{}{}
+	s.changedMu.Unlock()
+	select {
+	case s.changes <- struct{}{}:
+	default:
+	}
+}
+
+func (s *Service) runChanges(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.changes:
+		}
+		s.changedMu.Lock()
+		slugs := slices.Sorted(maps.Keys(s.changed))
+		clear(s.changed)
+		s.changedMu.Unlock()
+		for _, slug := range slugs {
+			s.FeedChanged(ctx, slug)
+		}
+	}
 }
 
 // kick wakes the outbox worker; it never blocks.
@@ -268,16 +318,6 @@ func (c *compiled) lookupTopic(raw string) (topic, bool) {
 
 // hubURL is the built-in hub's address.
 func (c *compiled) hubURL() string { return c.base + "/websub" }
-
-// Hubs returns the hubs a public feed advertises: the built-in one first,
-// then the configured ones.
-func (c Config) AdvertisedHubs() []string {
-	var out []string
-	if c.Builtin {
-		out = append(out, strings.TrimRight(c.BaseURL, "/")+"/websub")
-	}
-	return append(out, c.Hubs...)
-}
 
 // redactURL is a URL fit for a log line: scheme and host only, since
 // callbacks carry tokens in their paths and queries.

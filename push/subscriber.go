@@ -171,7 +171,8 @@ func (s *Service) request(ctx context.Context, hub, mode, topic, callback, secre
 	h := http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}
 	ctx, cancel := context.WithTimeout(ctx, s.opts.Timeout)
 	defer cancel()
-	resp, err := s.plain.do(ctx, http.MethodPost, hub, h, []byte(form.Encode()))
+	// The hub is the upstream's choice, not the operator's: guarded.
+	resp, err := s.guard.do(ctx, http.MethodPost, hub, h, []byte(form.Encode()))
 	if err != nil {
 		return err
 	}

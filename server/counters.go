@@ -22,6 +22,7 @@ const (
 	routeMetrics
 	routeAdmin
 	routeAsset
+	routeWebSub
 	routeOther
 	numRoutes
 )
@@ -44,6 +45,8 @@ func (r route) String() string {
 		return "admin"
 	case routeAsset:
 		return "asset"
+	case routeWebSub:
+		return "websub"
 	}
 	return "other"
 }

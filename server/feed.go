@@ -58,6 +58,9 @@ func (s *Server) writeRendered(w http.ResponseWriter, r *http.Request, rd *feeds
 	if hs.cacheControl != nil {
 		h["Cache-Control"] = hs.cacheControl
 	}
+	if hs.link != nil {
+		h["Link"] = hs.link
+	}
 	if notModified(r.Header, rd, hs) {
 		w.WriteHeader(http.StatusNotModified)
 		return http.StatusNotModified

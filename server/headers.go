@@ -18,6 +18,7 @@ type headerSet struct {
 	gzipETag     []string // the gzip body's own tag; nil without gzip body or ETag
 	lastModified []string // nil when the Rendered has no Last-Modified
 	cacheControl []string // nil when the Rendered has no Cache-Control
+	link         []string // WebSub hub and self; nil when not advertised
 	length       []string
 	gzipLength   []string // nil when there is no gzip body
 }
@@ -29,6 +30,7 @@ func newHeaderSet(rd *feeds.Rendered) *headerSet {
 		etag:         nonEmpty(rd.ETag),
 		lastModified: nonEmpty(rd.LastModifiedHTTP),
 		cacheControl: nonEmpty(rd.CacheControl),
+		link:         nonEmpty(rd.Link),
 		length:       []string{strconv.Itoa(len(rd.Body))},
 	}
 	if len(rd.Gzip) > 0 {

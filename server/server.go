@@ -52,6 +52,8 @@ type Options struct {
 	Version    string
 	// Now is the clock of the HTML pages' relative times; nil: time.Now.
 	Now func() time.Time
+	// WebSub serves /websub and /websub/callback/...; nil: 404.
+	WebSub WebSub
 }
 
 // Server serves tributary's HTTP endpoints. It is an http.Handler.
@@ -62,6 +64,7 @@ type Server struct {
 	version string
 	log     *slog.Logger
 	token   atomic.Pointer[string]
+	websub  WebSub
 
 	headers  headerCache
 	counters *counters
@@ -85,6 +88,7 @@ func New(opts Options) *Server {
 		static:  newStaticHeaders(),
 		assets:  newAssets(),
 		clock:   opts.Now,
+		websub:  opts.WebSub,
 	}
 	if s.clock == nil {
 		s.clock = time.Now
@@ -131,9 +135,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		start = time.Now()
 	}
 	if r.ContentLength != 0 {
-		// No route reads a body. Closing the connection spares net/http
-		// draining one after the handler, a read that only ReadTimeout
-		// would bound (and NewHTTPServer sets none).
+		// Only /websub reads a body (under its own deadline). Closing
+		// the connection spares net/http draining one after the handler,
+		// a read that only ReadTimeout would bound (and NewHTTPServer
+		// sets none).
 		w.Header()["Connection"] = s.static.connectionClose
 	}
 	rt, f, code := s.route(w, r)
@@ -150,6 +155,9 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) (route, formatLab
 	p := r.URL.Path
 	if rest, ok := strings.CutPrefix(p, "/feeds/"); ok {
 		return s.serveFeed(w, r, rest)
+	}
+	if strings.HasPrefix(p, "/websub") {
+		return routeWebSub, noFormat, s.serveWebSub(w, r)
 	}
 	if strings.HasPrefix(p, "/admin/") {
 		return routeAdmin, noFormat, s.serveAdmin(w, r)

@@ -16,6 +16,7 @@ import (
 	"github.com/tributaryfeeds/tributary/feeds"
 	"github.com/tributaryfeeds/tributary/internal/limit"
 	"github.com/tributaryfeeds/tributary/metrics"
+	"github.com/tributaryfeeds/tributary/push"
 	"github.com/tributaryfeeds/tributary/scheduler"
 	"github.com/tributaryfeeds/tributary/server"
 	"github.com/tributaryfeeds/tributary/sources"
@@ -52,7 +53,8 @@ type Main struct {
 	http      *http.Server
 	listener  net.Listener
 	client    *sources.Client
-	hosts     *limit.Hosts // fetch.per_host, shared by the scheduler and client
+	hosts     *limit.Hosts  // fetch.per_host, shared by the scheduler and client
+	push      *push.Service // nil when the store keeps no push state
 
 	cancel context.CancelFunc
 	done   sync.WaitGroup
@@ -82,16 +84,22 @@ func (m *Main) Open(ctx context.Context) error {
 
 	m.publisher = feeds.NewPublisher(feeds.Options{
 		Store: m.store, Config: cfg, Metrics: m.metrics, Logger: m.Logger,
+		OnChange: m.feedChanged,
 	})
+	owner := replicaID()
 	m.scheduler = scheduler.New(scheduler.Options{
 		Store:    m.store,
 		Build:    m.buildSource,
 		OnChange: m.publisher.SourceChanged,
 		Metrics:  m.metrics,
 		Logger:   m.Logger,
-		Owner:    replicaID(),
+		Owner:    owner,
 		Hosts:    m.hosts,
 	})
+	if m.push, err = m.newPush(cfg, owner); err != nil {
+		m.closeStore()
+		return err
+	}
 	m.server = server.New(server.Options{
 		Feeds:      m.publisher,
 		Sources:    m.scheduler,
@@ -100,6 +108,7 @@ func (m *Main) Open(ctx context.Context) error {
 		AdminToken: cfg.Server.AdminToken,
 		Logger:     m.Logger,
 		Version:    version,
+		WebSub:     m.webSubHandler(),
 	})
 	addr := cfg.Server.Listen
 	if m.Addr != "" {
@@ -124,6 +133,9 @@ func (m *Main) Open(ctx context.Context) error {
 		return fmt.Errorf("render feeds: %w", err)
 	}
 	m.goRun(func() { m.publisher.Run(runCtx) })
+	if m.push != nil {
+		m.goRun(func() { m.push.Run(runCtx) })
+	}
 	if w, ok := m.store.(store.Watcher); ok {
 		// Replicas sharing the store re-render when another one ingests.
 		m.goRun(func() {

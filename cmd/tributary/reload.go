@@ -62,6 +62,7 @@ func (m *Main) Reload(ctx context.Context) {
 		m.refreshAdded(m.cfg, cfg)
 	}
 	m.forgetRemoved(m.cfg, cfg)
+	m.reloadPush(ctx, m.cfg, cfg)
 	logWarnings(m.Logger, cfg)
 	m.cfg = cfg
 	m.metrics.ConfigReloads.WithLabelValues("ok").Inc()

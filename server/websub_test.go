@@ -1,0 +1,63 @@
+package server
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/tributaryfeeds/tributary/feeds"
+)
+
+func TestFeedLinkHeader(t *testing.T) {
+	fx := newFixture(t, "")
+	rd := fx.feeds.Get("world", feeds.Atom)
+	rd.Link = `<http://feeds.example/websub>; rel="hub", <http://feeds.example/feeds/world.atom>; rel="self"`
+	w := fx.do("GET", "/feeds/world.atom")
+	if w.Code != 200 || w.Header().Get("Link") != rd.Link {
+		t.Errorf("200: code %d, Link %q", w.Code, w.Header().Get("Link"))
+	}
+	w = fx.do("GET", "/feeds/world.atom", "If-None-Match", rd.ETag)
+	if w.Code != http.StatusNotModified || w.Header().Get("Link") != rd.Link {
+		t.Errorf("304: code %d, Link %q", w.Code, w.Header().Get("Link"))
+	}
+	if w := fx.do("GET", "/feeds/world.rss"); w.Header().Get("Link") != "" {
+		t.Errorf("Link without hubs: %q", w.Header().Get("Link"))
+	}
+}
+
+type fakeWebSub struct{ hub, callback []string }
+
+func (f *fakeWebSub) ServeHub(w http.ResponseWriter, r *http.Request) {
+	f.hub = append(f.hub, r.URL.Path)
+	w.WriteHeader(http.StatusAccepted)
+}
+
+func (f *fakeWebSub) ServeCallback(w http.ResponseWriter, r *http.Request) {
+	f.callback = append(f.callback, r.URL.Path)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func TestWebSubRoutes(t *testing.T) {
+	fx := newFixture(t, "")
+	if w := fx.do("POST", "/websub"); w.Code != http.StatusNotFound {
+		t.Errorf("/websub without push: %d", w.Code)
+	}
+	ws := &fakeWebSub{}
+	fx.srv.websub = ws
+	for _, tt := range []struct {
+		method, path string
+		code         int
+	}{
+		{"POST", "/websub", http.StatusAccepted},
+		{"GET", "/websub/callback/wire/tok", http.StatusNoContent},
+		{"GET", "/websub/callback/", http.StatusNotFound},
+		{"GET", "/websubx", http.StatusNotFound},
+	} {
+		if w := fx.do(tt.method, tt.path); w.Code != tt.code {
+			t.Errorf("%s %s: %d, want %d", tt.method, tt.path, w.Code, tt.code)
+		}
+	}
+	if strings.Join(ws.hub, ",") != "/websub" || strings.Join(ws.callback, ",") != "/websub/callback/wire/tok" {
+		t.Errorf("routed: hub %v, callback %v", ws.hub, ws.callback)
+	}
+}
