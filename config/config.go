@@ -34,6 +34,9 @@ type Server struct {
 	AdminToken string `yaml:"admin_token"`
 	// WebSub configures push to feed readers (see push.go).
 	WebSub WebSub `yaml:"websub"`
+	// RenderCache bounds the rendered feed bytes kept in memory; the least
+	// recently used renders are dropped first.
+	RenderCache Size `yaml:"render_cache"`
 }
 
 // Storage selects the item store.

@@ -31,13 +31,14 @@ const (
 	DefaultPerHost     = 2
 	DefaultKeep        = 500
 	DefaultLimit       = 50
+	DefaultRenderCache = 256 << 20
 )
 
 // Default returns the configuration used for everything a file leaves out.
 // Server.BaseURL is derived from Server.Listen after decoding.
 func Default() Config {
 	return Config{
-		Server:  Server{Listen: DefaultListen},
+		Server:  Server{Listen: DefaultListen, RenderCache: DefaultRenderCache},
 		Storage: Storage{Driver: DefaultDriver, DSN: DefaultDSN},
 		Fetch: Fetch{
 			Schedule:    DefaultSchedule,

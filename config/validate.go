@@ -72,7 +72,14 @@ func (c *Config) validateServer(v *validator) {
 	if t := c.Server.AdminToken; t != "" && len(t) < minTokenLen {
 		v.errorf(path{"server", "admin_token"}, "too short (%d characters): use at least %d random characters, or leave it empty to disable /admin", len(t), minTokenLen)
 	}
+	if c.Server.RenderCache < minRenderCache {
+		v.errorf(path{"server", "render_cache"}, "must be at least 1MiB, got %s", c.Server.RenderCache)
+	}
 }
+
+// minRenderCache keeps a few feeds in memory: below it every request
+// would render.
+const minRenderCache = 1 << 20
 
 func (c *Config) validateStorage(v *validator) {
 	switch c.Storage.Driver {

@@ -1,6 +1,7 @@
 package feeds
 
 import (
+	"context"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -22,6 +23,8 @@ type Page struct {
 	Entries []PageEntry
 	// LastModified is the feed's Last-Modified.
 	LastModified time.Time
+
+	tag string // the Atom validators' tag it was built for
 }
 
 // PageEntry is one item of a Page. Every string is plain text or an
@@ -109,11 +112,22 @@ func shorten(s string, n int) string {
 	return strings.TrimRight(s[:cut], " ,;:.") + "…"
 }
 
-// Page returns the feed's page, or nil for an unknown slug.
-func (p *Publisher) Page(slug string) *Page {
-	pub := (*p.snap.Load())[slug]
-	if pub == nil {
-		return nil
+// Page returns the feed's page, building it from the store unless the one
+// in memory is current; nil and no error for an unknown slug.
+func (p *Publisher) Page(ctx context.Context, slug string) (*Page, error) {
+	fc := p.state.Load().bySlug[slug]
+	if fc == nil {
+		return nil, nil
 	}
-	return pub.page
+	if _, err := p.renderFeed(ctx, fc, nil, true); err != nil {
+		return nil, err
+	}
+	e := fc.entry
+	pg := e.page.Load()
+	if len(e.cached()) == 0 {
+		// Kept only beside renders in the bounded cache, so pages of
+		// feeds nobody reads do not pile up.
+		e.page.CompareAndSwap(pg, nil)
+	}
+	return pg, nil
 }

@@ -25,16 +25,17 @@ func TestPublisherPage(t *testing.T) {
 			Published: fixtureTime.Add(-2 * time.Hour)},
 	)
 	p := NewPublisher(Options{Store: st, Config: cfg, Now: func() time.Time { return fixtureTime }})
-	if p.Page("world") != nil {
-		t.Fatal("page before the first render")
-	}
-	if err := p.RenderAll(context.Background()); err != nil {
+	ctx := context.Background()
+	if err := p.RenderAll(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if p.Page("nope") != nil {
+	if pg, err := p.Page(ctx, "nope"); pg != nil || err != nil {
 		t.Error("page of an unknown slug")
 	}
-	pg := p.Page("world")
+	pg, err := p.Page(ctx, "world")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if pg == nil || pg.Info.Slug != "world" || pg.Info.Items != 2 || len(pg.Entries) != 2 {
 		t.Fatalf("page = %+v", pg)
 	}

@@ -3,84 +3,70 @@ package feeds
 import (
 	"context"
 	"fmt"
-	"maps"
 )
 
-// renderFeed builds one feed from the store and publishes its three
-// formats. A format whose bytes did not change keeps its Rendered pointer.
-// The caller holds renderMu.
-func (p *Publisher) renderFeed(ctx context.Context, fc *feedConf) error {
+// renderFeed returns fc in the formats fs, rendering (and caching) those
+// whose cached render is missing or older than the feed's validators; with
+// wantPage it also builds the feed's HTML page if that is not current. The
+// items are selected once for all of them. The validators are computed
+// before the items are read, so a render is never older than the version
+// it is tagged with: a change that lands in between is tagged on the next
+// render, which its announcement brings.
+func (p *Publisher) renderFeed(ctx context.Context, fc *feedConf, fs []Format, wantPage bool) ([]*Rendered, error) {
+	e := fc.entry
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := make([]*Rendered, len(fs))
+	vs := make([]validators, len(fs))
+	var todo []int
+	for i, f := range fs {
+		vs[i] = p.validatorsOf(fc, f)
+		if rd := e.r[f].Load(); rd != nil && rd.ETag == `"`+vs[i].tag+`"` {
+			out[i] = rd
+			continue
+		}
+		todo = append(todo, i)
+	}
+	pageV := p.validatorsOf(fc, Atom)
+	if pg := e.page.Load(); pg != nil && pg.tag == pageV.tag {
+		wantPage = false
+	}
+	if len(todo) == 0 && !wantPage {
+		return out, nil
+	}
 	now := p.now()
 	items, err := fc.win.build(ctx, p.st, now)
 	if err != nil {
-		return fmt.Errorf("feed %s: %w", fc.slug, err)
+		return nil, fmt.Errorf("feed %s: %w", fc.slug, err)
 	}
 	meta := fc.meta
 	meta.Now = now
 	meta = meta.normalise(items)
 	entries := prepare(&meta, items)
-	old := (*p.snap.Load())[fc.slug]
-	pub := &published{}
-	changed := old == nil
-	for _, f := range formats {
+	for _, i := range todo {
+		f := fs[i]
 		m := meta
 		m.FeedURL = fc.feedURL[f]
 		body, err := renderEntries(&m, entries, f)
 		if err != nil {
-			return fmt.Errorf("feed %s: %w", fc.slug, err)
+			return nil, fmt.Errorf("feed %s: %w", fc.slug, err)
 		}
-		if old != nil && old.r[f].sameAs(body, fc.cacheControl) {
-			pub.r[f] = old.r[f]
-			continue
+		if out[i], err = newRendered(body, f, vs[i], fc.cacheControl); err != nil {
+			return nil, fmt.Errorf("feed %s: %w", fc.slug, err)
 		}
-		if pub.r[f], err = newRendered(body, f, meta.Updated, fc.cacheControl); err != nil {
-			return fmt.Errorf("feed %s: %w", fc.slug, err)
-		}
-		pub.r[f].Link = fc.link[f]
-		changed = true
+		out[i].Link = fc.link[f]
+		p.cache.put(e, f, out[i])
 	}
-	pub.info = Info{Slug: fc.slug, Title: meta.Title, Description: meta.Description, Items: len(items)}
-	if changed {
-		pub.info.Updated = now
-	} else {
-		pub.info.Updated = old.info.Updated
-	}
-	pub.page = newPage(pub.info, meta.Updated, items, entries)
-	p.publish(fc.slug, pub)
-	if changed && p.onChange != nil {
-		p.onChange(fc.slug)
-	}
+	info := Info{Slug: fc.slug, Title: meta.Title, Description: meta.Description, Items: len(items), Private: fc.access != nil}
+	e.info.Store(&info)
+	// The page comes with every build: it costs little beside the renders
+	// and lists what a feed reader gets.
+	pg := newPage(info, pageV.lastModified, items, entries)
+	pg.tag = pageV.tag
+	e.page.Store(pg)
 	if p.m != nil {
-		if changed {
-			p.m.FeedRenders.WithLabelValues(fc.slug).Inc()
-		}
+		p.m.FeedRenders.WithLabelValues(fc.slug).Inc()
 		p.m.FeedItems.WithLabelValues(fc.slug).Set(float64(len(items)))
 	}
-	return nil
-}
-
-// publish replaces one feed in a copy of the snapshot; readers keep using
-// the map they loaded. The caller holds renderMu.
-func (p *Publisher) publish(slug string, pub *published) {
-	next := maps.Clone(*p.snap.Load())
-	next[slug] = pub
-	p.snap.Store(&next)
-}
-
-// dropExcept removes feeds that st no longer configures.
-func (p *Publisher) dropExcept(st *state) {
-	cur := *p.snap.Load()
-	next := make(map[string]*published, len(st.order))
-	for slug, pub := range cur {
-		if st.bySlug[slug] != nil {
-			next[slug] = pub
-			continue
-		}
-		if p.m != nil {
-			p.m.FeedItems.DeleteLabelValues(slug)
-		}
-	}
-	if len(next) != len(cur) {
-		p.snap.Store(&next)
-	}
+	return out, nil
 }

@@ -83,8 +83,11 @@ func TestPublisherSetConfig(t *testing.T) {
 	if p.Get("c", RSS) != nil {
 		t.Error("removed feed still served")
 	}
-	if p.Get("new", JSON) == nil {
-		t.Error("added feed not rendered")
+	if p.Get("new", JSON) != nil || p.Validators("new", JSON) == nil {
+		t.Error("added feed rendered ahead of demand, or unknown")
+	}
+	if rd, err := p.Render(ctx, "new", JSON); err != nil || rd == nil || p.Get("new", JSON) != rd {
+		t.Errorf("added feed: Render = %v, %v; not cached", rd, err)
 	}
 	if p.Get("world", RSS) != keep || value(t, m.FeedRenders.WithLabelValues("world")) != 1 {
 		t.Error("unchanged feed was re-rendered")

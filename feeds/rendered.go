@@ -3,29 +3,25 @@ package feeds
 import (
 	"bytes"
 	"compress/gzip"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"net/http"
-	"time"
 )
 
-// newRendered wraps a body with what the server sends beside it.
-func newRendered(body []byte, f Format, updated time.Time, cacheControl string) (*Rendered, error) {
+// newRendered wraps a body with what the server sends beside it. The
+// validators come from the data the body was rendered from (see
+// validatorsOf), not from the body, so that they are known before it is.
+func newRendered(body []byte, f Format, v validators, cacheControl string) (*Rendered, error) {
 	gz, err := gzipBytes(body)
 	if err != nil {
 		return nil, err
 	}
-	sum := sha256.Sum256(body)
-	tag := hex.EncodeToString(sum[:16])
-	lm := updated.UTC().Truncate(time.Second)
 	return &Rendered{
 		Body:             body,
 		Gzip:             gz,
-		ETag:             `"` + tag + `"`,
-		GzipETag:         `"` + tag + `-gz"`,
-		LastModified:     lm,
-		LastModifiedHTTP: lm.Format(http.TimeFormat),
+		ETag:             `"` + v.tag + `"`,
+		GzipETag:         `"` + v.tag + `-gz"`,
+		LastModified:     v.lastModified,
+		LastModifiedHTTP: v.lastModified.Format(http.TimeFormat),
 		ContentType:      f.ContentType(),
 		CacheControl:     cacheControl,
 	}, nil
@@ -46,9 +42,4 @@ func gzipBytes(body []byte) ([]byte, error) {
 		return nil, fmt.Errorf("gzip: %w", err)
 	}
 	return b.Bytes(), nil
-}
-
-// sameAs reports whether r can be kept instead of a new render.
-func (r *Rendered) sameAs(body []byte, cacheControl string) bool {
-	return r != nil && r.CacheControl == cacheControl && bytes.Equal(r.Body, body)
 }

@@ -17,8 +17,9 @@ type feedConf struct {
 	feedURL      [numFormats]string
 	link         [numFormats]string // the Link header: hubs and self
 	cacheControl string
-	access       *Access // nil: public
-	fingerprint  string  // what, when it changes, requires a new render
+	access       *Access     // nil: public
+	fingerprint  string      // what, when it changes, requires a new render
+	entry        *cacheEntry // cached renders, kept across reloads that leave the feed alone
 }
 
 // state is an immutable view of one config; a reload replaces it whole.
@@ -28,7 +29,9 @@ type state struct {
 	bySource map[string][]string // source name -> slugs of the feeds using it
 }
 
-func newState(cfg *config.Config, now time.Time) (*state, error) {
+// newState compiles cfg. A feed whose fingerprint is the same in prev keeps
+// prev's cache entry.
+func newState(cfg *config.Config, now time.Time, prev *state) (*state, error) {
 	st := &state{bySlug: make(map[string]*feedConf), bySource: make(map[string][]string)}
 	if cfg == nil {
 		return st, nil
@@ -39,6 +42,12 @@ func newState(cfg *config.Config, now time.Time) (*state, error) {
 		if err != nil {
 			errs = append(errs, err)
 			continue
+		}
+		fc.entry = &cacheEntry{}
+		if prev != nil {
+			if old := prev.bySlug[fc.slug]; old != nil && old.fingerprint == fc.fingerprint {
+				fc.entry = old.entry
+			}
 		}
 		st.order = append(st.order, fc)
 		st.bySlug[fc.slug] = fc

@@ -110,14 +110,22 @@ func TestPublisherHubsAndLinkHeader(t *testing.T) {
 			t.Errorf("private feed advertises a hub in %s: Link %q", f, r.Link)
 		}
 	}
+	// Loading announces every feed (what changed while stopped is not
+	// known); a change of a source announces the feeds that include it.
 	slices.Sort(changed)
 	if !slices.Equal(changed, []string{"c", "world"}) {
 		t.Errorf("OnChange after the first render: %v", changed)
 	}
-	// A render that changes no byte tells no one.
 	changed = nil
-	p.SourceChanged("a")
-	if err := p.RenderAll(context.Background()); err != nil {
+	st.add(item("a", "4", "https://e.org/4", time.Minute))
+	if _, err := p.applyChanges(context.Background(), []string{"a"}); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(changed, []string{"world"}) {
+		t.Errorf("OnChange after a change of a: %v", changed)
+	}
+	changed = nil
+	if _, err := p.applyChanges(context.Background(), []string{"a"}); err != nil {
 		t.Fatal(err)
 	}
 	if len(changed) != 0 {

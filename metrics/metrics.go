@@ -24,9 +24,13 @@ type Metrics struct {
 	ItemsIngested *prometheus.CounterVec   // source, kind (new|updated)
 	FeedItems     *prometheus.GaugeVec     // feed
 	FeedRenders   *prometheus.CounterVec   // feed
-	HTTPRequests  *prometheus.CounterVec   // route, format, code
-	ConfigReloads *prometheus.CounterVec   // outcome (ok|error|unchanged)
-	BuildInfo     *prometheus.GaugeVec     // version
+	// RenderCacheBytes and RenderCacheEvictions describe the bounded
+	// cache of rendered feeds (server.render_cache).
+	RenderCacheBytes     prometheus.Gauge
+	RenderCacheEvictions prometheus.Counter
+	HTTPRequests         *prometheus.CounterVec // route, format, code
+	ConfigReloads        *prometheus.CounterVec // outcome (ok|error|unchanged)
+	BuildInfo            *prometheus.GaugeVec   // version
 }
 
 // New creates the collectors and registers them, with the Go and process
@@ -54,8 +58,16 @@ func New(version string) *Metrics {
 		}, []string{"feed"}),
 		FeedRenders: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "tributary_feed_renders_total",
-			Help: "Feed renders that changed what is served (all three formats at once).",
+			Help: "Feed renders (one per feed and batch of formats rendered together).",
 		}, []string{"feed"}),
+		RenderCacheBytes: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "tributary_render_cache_bytes",
+			Help: "Rendered feed bytes held in memory (bounded by server.render_cache).",
+		}),
+		RenderCacheEvictions: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "tributary_render_cache_evictions_total",
+			Help: "Rendered feeds dropped from memory to keep within server.render_cache.",
+		}),
 		HTTPRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "tributary_http_requests_total",
 			Help: "HTTP requests by route, feed format and status code.",
@@ -73,7 +85,7 @@ func New(version string) *Metrics {
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.Fetches, m.FetchDuration, m.ItemsIngested, m.FeedItems,
-		m.FeedRenders, m.HTTPRequests, m.ConfigReloads, m.BuildInfo,
+		m.FeedRenders, m.RenderCacheBytes, m.RenderCacheEvictions, m.HTTPRequests, m.ConfigReloads, m.BuildInfo,
 	)
 	m.BuildInfo.WithLabelValues(version).Set(1)
 	return m

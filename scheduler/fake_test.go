@@ -134,6 +134,14 @@ func (m *memStore) States(context.Context) ([]store.State, error) {
 
 func (m *memStore) Close() error { return nil }
 
+func (m *memStore) Versions(context.Context, []string) (map[string]time.Time, error) {
+	return map[string]time.Time{}, nil
+}
+func (m *memStore) TouchFeeds(context.Context, []string, time.Time) error { return nil }
+func (m *memStore) HotFeeds(context.Context, time.Time, int) ([]string, error) {
+	return nil, nil
+}
+
 func (m *memStore) get(t *testing.T, source string) store.State {
 	t.Helper()
 	st, err := m.State(context.Background(), source)
@@ -150,21 +158,27 @@ func (m *memStore) item(source, id string) (sources.Item, bool) {
 	return it, ok
 }
 
-// leaseStore adds store.Leaser to memStore.
-type leaseStore struct {
+// claimStore adds store.Claimer to memStore: a store shared by replicas.
+type claimStore struct {
 	*memStore
-	grant bool
-	mu    sync.Mutex
-	calls []string // owner/ttl of each call
-	ttls  []time.Duration
+	grant    bool
+	mu       sync.Mutex
+	calls    []string // source of each ClaimSource
+	released []string
 }
 
-func (l *leaseStore) Lease(_ context.Context, source, owner string, ttl time.Duration) (bool, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.calls = append(l.calls, source+"/"+owner)
-	l.ttls = append(l.ttls, ttl)
-	return l.grant, nil
+func (c *claimStore) ClaimSource(_ context.Context, source string) (bool, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.calls = append(c.calls, source)
+	return c.grant, nil
+}
+
+func (c *claimStore) ReleaseSource(_ context.Context, source string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.released = append(c.released, source)
+	return nil
 }
 
 // fakeSource runs fn on every fetch and counts calls.

@@ -355,12 +355,12 @@ func TestSlowSourceTimesOut(t *testing.T) {
 	}
 }
 
-func TestLease(t *testing.T) {
+func TestClaim(t *testing.T) {
 	for _, grant := range []bool{true, false} {
 		t.Run(fmt.Sprint("grant=", grant), func(t *testing.T) {
-			ls := &leaseStore{memStore: newMemStore(), grant: grant}
-			h := newHarness(t, func(o *Options) { o.Store = ls })
-			h.store = ls.memStore
+			cs := &claimStore{memStore: newMemStore(), grant: grant}
+			h := newHarness(t, func(o *Options) { o.Store = cs })
+			h.store = cs.memStore
 			f := h.add("a-1", items("x"))
 			if err := h.s.Sync(compile(t, cfg(config.Fetch{Timeout: config.Duration(10 * time.Second)}, "a-1"))); err != nil {
 				t.Fatal(err)
@@ -375,8 +375,56 @@ func TestLease(t *testing.T) {
 			if f.calls.Load() != want {
 				t.Errorf("fetched %d times, want %d", f.calls.Load(), want)
 			}
-			if len(ls.calls) != 1 || ls.calls[0] != "a-1/replica-1" || ls.ttls[0] != 2*(10*time.Second+fetchSlack) {
-				t.Errorf("lease calls %v ttls %v", ls.calls, ls.ttls)
+			if len(cs.calls) != 1 || cs.calls[0] != "a-1" {
+				t.Errorf("claim calls %v", cs.calls)
+			}
+		})
+	}
+}
+
+// TestNextDueShared checks that a fetch records when the source's schedule
+// next comes round, and that on a shared store no replica fetches it again
+// before then (a takeover does not fetch twice), while a single process
+// with its own store still fetches at start.
+func TestNextDueShared(t *testing.T) {
+	for _, isShared := range []bool{true, false} {
+		t.Run(fmt.Sprint("shared=", isShared), func(t *testing.T) {
+			mem := newMemStore()
+			h := newHarness(t, func(o *Options) {
+				if isShared {
+					o.Store = &claimStore{memStore: mem, grant: true}
+				} else {
+					o.Store = mem
+				}
+			})
+			h.store = mem
+			f := h.add("a-1", items("x"))
+			c := compile(t, cfg(config.Fetch{Schedule: "@every 30m"}, "a-1"))
+			if err := h.s.Sync(c); err != nil {
+				t.Fatal(err)
+			}
+			start := h.clock.Now()
+			if err := h.s.RunOnce(context.Background(), "a-1"); err != nil {
+				t.Fatal(err)
+			}
+			if due := h.store.get(t, "a-1").NextDue; !due.Equal(start.Add(30 * time.Minute)) {
+				t.Fatalf("NextDue = %v, want %v", due, start.Add(30*time.Minute))
+			}
+			// Another replica (a scheduler on the same store) starts.
+			other := New(Options{Store: h.s.opts.Store, Build: h.s.opts.Build, Now: h.clock.Now, Rand: func(int64) int64 { return 0 }})
+			defer other.Stop(context.Background())
+			if err := other.Sync(c); err != nil {
+				t.Fatal(err)
+			}
+			if err := other.RunOnce(context.Background(), "a-1"); err != nil {
+				t.Fatal(err)
+			}
+			want := int32(1)
+			if !isShared {
+				want = 2
+			}
+			if got := f.calls.Load(); got != want {
+				t.Errorf("fetched %d times, want %d", got, want)
 			}
 		})
 	}

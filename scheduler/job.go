@@ -41,6 +41,9 @@ const (
 // outcome. The caller holds the source's running flag.
 func (s *Scheduler) fetch(ctx context.Context, e *entry, why trigger) error {
 	name := e.cfg.Name
+	// The run's slot in the schedule: the next one comes round after it,
+	// whenever (after jitter, waits and the fetch) the fetch ends.
+	due := e.sched.Next(s.opts.Now())
 	st, err := s.state(ctx, name)
 	if err != nil {
 		s.log.Error("fetch skipped: load state", "source", name, "err", err)
@@ -55,7 +58,7 @@ func (s *Scheduler) fetch(ctx context.Context, e *entry, why trigger) error {
 		return err
 	}
 	limit := deadline(s.timeout(), &e.cfg)
-	if ok, err := s.lease(ctx, name, 2*limit); !ok {
+	if ok, err := s.claim(ctx, name); !ok {
 		return err
 	}
 	ctx, release, err := s.acquire(ctx, e.host)
@@ -63,7 +66,26 @@ func (s *Scheduler) fetch(ctx context.Context, e *entry, why trigger) error {
 		return err
 	}
 	defer release()
+	if shared(s.opts.Store) {
+		// Another replica may have fetched the source while this one
+		// waited for its claim or a slot: read the shared state again.
+		if st, err = s.state(ctx, name); err != nil {
+			return err
+		}
+		if _, ok := s.delay(e, st, why); !ok {
+			s.log.Debug("fetch skipped: fetched by another replica", "source", name, "next_due", st.NextDue)
+			return nil
+		}
+	}
+	st.NextDue = due
 	return s.run(ctx, e, st, limit)
+}
+
+// shared reports whether the store is shared by replicas, which then split
+// the sources between them through claims.
+func shared(st store.Store) bool {
+	_, ok := st.(store.Claimer)
+	return ok
 }
 
 // run calls the source and records the outcome.
@@ -229,20 +251,20 @@ func (s *Scheduler) state(ctx context.Context, name string) (store.State, error)
 	return st, nil
 }
 
-// lease reports whether this replica may fetch the source now. Stores used
-// by a single process do not implement store.Leaser and always may.
-func (s *Scheduler) lease(ctx context.Context, name string, ttl time.Duration) (bool, error) {
-	l, ok := s.opts.Store.(store.Leaser)
+// claim reports whether this replica may fetch the source now: it holds
+// the source's claim, or the store is not shared (store.Claimer).
+func (s *Scheduler) claim(ctx context.Context, name string) (bool, error) {
+	c, ok := s.opts.Store.(store.Claimer)
 	if !ok {
 		return true, nil
 	}
-	held, err := l.Lease(ctx, name, s.opts.Owner, ttl)
+	held, err := c.ClaimSource(ctx, name)
 	if err != nil {
-		s.log.Warn("fetch skipped: lease", "source", name, "err", err)
-		return false, fmt.Errorf("lease %s: %w", name, err)
+		s.log.Warn("fetch skipped: claim", "source", name, "err", err)
+		return false, fmt.Errorf("claim %s: %w", name, err)
 	}
 	if !held {
-		s.log.Debug("fetch skipped: leased by another replica", "source", name)
+		s.log.Debug("fetch skipped: claimed by another replica", "source", name)
 	}
 	return held, nil
 }
@@ -274,7 +296,9 @@ func (s *Scheduler) acquire(ctx context.Context, host string) (context.Context, 
 }
 
 // delay is how long to wait before fetching, or false to skip this run
-// because the upstream asked not to be fetched yet. A scheduled run waits
+// because the upstream asked not to be fetched yet, or (on a shared store)
+// because the source is not due: another replica fetched it in this slot
+// of the schedule, before it died or gave the source up. A scheduled run waits
 // for a NotBefore that falls within its jitter window instead of skipping:
 // otherwise a feed whose max-age equals its schedule interval would be
 // fetched only every other time.
@@ -288,7 +312,11 @@ func (s *Scheduler) delay(e *entry, st store.State, why trigger) (time.Duration,
 		wait = s.jitter(e)
 		grace = jitterBound(e.sched)
 	}
-	ahead := st.NotBefore.Sub(now)
+	notBefore := st.NotBefore
+	if shared(s.opts.Store) && st.NextDue.After(notBefore) {
+		notBefore = st.NextDue
+	}
+	ahead := notBefore.Sub(now)
 	if ahead > grace {
 		return 0, false
 	}

@@ -58,8 +58,8 @@ type Options struct {
 	Metrics  *metrics.Metrics // may be nil
 	Logger   *slog.Logger     // nil: discard
 	Now      func() time.Time // nil: time.Now
-	// Owner is the lease owner id (the replica id) for stores that
-	// implement store.Leaser.
+	// Owner names this replica in logs; claims on a shared store
+	// (store.Claimer) belong to the replica's session, not to a name.
 	Owner string
 	// Rand returns a random number in [0, n) for jitter; nil: math/rand/v2.
 	Rand func(n int64) int64

@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/robfig/cron/v3"
 
 	"github.com/tributaryfeeds/tributary/config"
+	"github.com/tributaryfeeds/tributary/store"
 )
 
 // Sync applies a new configuration: it schedules new sources, removes
@@ -100,6 +102,9 @@ func (s *Scheduler) apply(cfg *config.Config, next map[string]*entry, order []st
 		if next[name] != old {
 			s.cron.Remove(old.id)
 			old.cancel()
+			if _, kept := next[name]; !kept {
+				s.release(name)
+			}
 		}
 	}
 	for _, e := range next {
@@ -112,4 +117,20 @@ func (s *Scheduler) apply(cfg *config.Config, next map[string]*entry, order []st
 	s.entries, s.order, s.client = next, order, cfg.Client
 	s.global.SetLimit(cfg.Fetch.Concurrency)
 	s.hosts.SetLimit(cfg.Fetch.PerHost)
+}
+
+// release gives up the claim on a source removed from the configuration, so
+// that a replica still configured with it takes it over at once.
+func (s *Scheduler) release(name string) {
+	c, ok := s.opts.Store.(store.Claimer)
+	if !ok {
+		return
+	}
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := c.ReleaseSource(ctx, name); err != nil {
+			s.log.Warn("release claim", "source", name, "err", err)
+		}
+	}()
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -22,12 +23,19 @@ import (
 var testModified = time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
 
 // fakeFeeds serves fixed renders of the feeds "world" and "empty".
+//
+// A feed marked uncached is not returned by Get until Render renders it,
+// as with a Publisher that has not rendered it since it started.
 type fakeFeeds struct {
-	rendered map[feedKey]*feeds.Rendered
-	infos    []feeds.Info
-	access   map[string]*feeds.Access
-	pages    map[string]*feeds.Page // see pagefakes_test.go
-	ready    atomic.Bool
+	rendered  map[feedKey]*feeds.Rendered
+	infos     []feeds.Info
+	access    map[string]*feeds.Access
+	pages     map[string]*feeds.Page // see pagefakes_test.go
+	ready     atomic.Bool
+	mu        sync.Mutex
+	uncached  map[feedKey]bool
+	renders   atomic.Int64
+	renderErr error
 }
 
 func newFakeFeeds(t testing.TB) *fakeFeeds {
@@ -74,7 +82,45 @@ func render(t testing.TB, body []byte, contentType string) *feeds.Rendered {
 }
 
 func (ff *fakeFeeds) Get(slug string, f feeds.Format) *feeds.Rendered {
+	if ff.uncached != nil {
+		ff.mu.Lock()
+		defer ff.mu.Unlock()
+		if ff.uncached[key(slug, f)] {
+			return nil
+		}
+	}
 	return ff.rendered[key(slug, f)]
+}
+
+// uncache makes the feed's format unrendered.
+func (ff *fakeFeeds) uncache(slug string, f feeds.Format) {
+	ff.mu.Lock()
+	defer ff.mu.Unlock()
+	if ff.uncached == nil {
+		ff.uncached = map[feedKey]bool{}
+	}
+	ff.uncached[key(slug, f)] = true
+}
+
+func (ff *fakeFeeds) Validators(slug string, f feeds.Format) *feeds.Rendered {
+	rd := ff.rendered[key(slug, f)]
+	if rd == nil {
+		return nil
+	}
+	v := *rd
+	v.Body, v.Gzip = nil, nil
+	return &v
+}
+
+func (ff *fakeFeeds) Render(_ context.Context, slug string, f feeds.Format) (*feeds.Rendered, error) {
+	ff.renders.Add(1)
+	if ff.renderErr != nil {
+		return nil, ff.renderErr
+	}
+	ff.mu.Lock()
+	defer ff.mu.Unlock()
+	delete(ff.uncached, key(slug, f))
+	return ff.rendered[key(slug, f)], nil
 }
 func (ff *fakeFeeds) Feeds() []feeds.Info { return ff.infos }
 func (ff *fakeFeeds) Ready() bool         { return ff.ready.Load() }

@@ -29,13 +29,65 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, rest string) 
 	}
 	rd := s.feeds.Get(slug, f)
 	if rd == nil {
-		return routeFeed, noFormat, notFound(w)
+		return s.serveUncached(w, r, slug, f, negotiated)
 	}
-	return routeFeed, labelOf(f), s.writeRendered(w, r, rd, negotiated)
+	return routeFeed, labelOf(f), s.writeRendered(w, r, rd, s.headers.get(rd), negotiated)
 }
 
-func (s *Server) writeRendered(w http.ResponseWriter, r *http.Request, rd *feeds.Rendered, negotiated bool) int {
-	hs := s.headers.get(rd)
+// serveUncached serves a feed that is not in the render cache: a
+// conditional request that matches the feed's validators, which come from
+// the data, is answered 304 without rendering; anything else renders it.
+func (s *Server) serveUncached(w http.ResponseWriter, r *http.Request, slug string, f feeds.Format, negotiated bool) (route, formatLabel, int) {
+	v := s.feeds.Validators(slug, f)
+	if v == nil {
+		return routeFeed, noFormat, notFound(w)
+	}
+	vs := newHeaderSet(v)
+	vs.hasGzip = true // a render always has a gzip body
+	vs.gzipETag = nonEmpty(v.GzipETag)
+	if s.writeHeaders(w, r, v, vs, negotiated) {
+		w.WriteHeader(http.StatusNotModified)
+		return routeFeed, labelOf(f), http.StatusNotModified
+	}
+	rd, err := s.feeds.Render(r.Context(), slug, f)
+	if err != nil {
+		s.log.ErrorContext(r.Context(), "render feed", "feed", slug, "format", f.String(), "err", err)
+		// The store is unreachable: clients should come back soon.
+		w.Header()["Retry-After"] = []string{"5"}
+		http.Error(w, "503 feed unavailable, try again later", http.StatusServiceUnavailable)
+		return routeFeed, labelOf(f), http.StatusServiceUnavailable
+	}
+	if rd == nil {
+		return routeFeed, noFormat, notFound(w) // removed by a reload meanwhile
+	}
+	return routeFeed, labelOf(f), s.writeRendered(w, r, rd, s.headers.get(rd), negotiated)
+}
+
+func (s *Server) writeRendered(w http.ResponseWriter, r *http.Request, rd *feeds.Rendered, hs *headerSet, negotiated bool) int {
+	if s.writeHeaders(w, r, rd, hs, negotiated) {
+		w.WriteHeader(http.StatusNotModified)
+		return http.StatusNotModified
+	}
+	h := w.Header()
+	gz := hs.hasGzip && acceptsGzip(r.Header["Accept-Encoding"])
+	h["Content-Type"] = hs.contentType
+	body, length := rd.Body, hs.length
+	if gz {
+		h["Content-Encoding"] = s.static.gzip
+		body, length = rd.Gzip, hs.gzipLength
+	}
+	h["Content-Length"] = length
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		// A write error means the client went away; there is no one to tell.
+		_, _ = w.Write(body)
+	}
+	return http.StatusOK
+}
+
+// writeHeaders sets the validator and caching headers that a 200 and a 304
+// share, and reports whether the request may be answered 304.
+func (s *Server) writeHeaders(w http.ResponseWriter, r *http.Request, rd *feeds.Rendered, hs *headerSet, negotiated bool) bool {
 	h := w.Header()
 	if negotiated {
 		h["Vary"] = s.static.varyNegotiated
@@ -44,7 +96,7 @@ func (s *Server) writeRendered(w http.ResponseWriter, r *http.Request, rd *feeds
 	}
 	// The coding is chosen first: a 304 carries the ETag of the body that
 	// a 200 would have sent.
-	gz := hs.gzipLength != nil && acceptsGzip(r.Header["Accept-Encoding"])
+	gz := hs.hasGzip && acceptsGzip(r.Header["Accept-Encoding"])
 	etag := hs.etag
 	if gz && hs.gzipETag != nil {
 		etag = hs.gzipETag
@@ -61,23 +113,7 @@ func (s *Server) writeRendered(w http.ResponseWriter, r *http.Request, rd *feeds
 	if hs.link != nil {
 		h["Link"] = hs.link
 	}
-	if notModified(r.Header, rd, hs) {
-		w.WriteHeader(http.StatusNotModified)
-		return http.StatusNotModified
-	}
-	h["Content-Type"] = hs.contentType
-	body, length := rd.Body, hs.length
-	if gz {
-		h["Content-Encoding"] = s.static.gzip
-		body, length = rd.Gzip, hs.gzipLength
-	}
-	h["Content-Length"] = length
-	w.WriteHeader(http.StatusOK)
-	if r.Method != http.MethodHead {
-		// A write error means the client went away; there is no one to tell.
-		_, _ = w.Write(body)
-	}
-	return http.StatusOK
+	return notModified(r.Header, rd, hs)
 }
 
 // parseFeedPath splits "slug.ext" or "slug" (the part after /feeds/). An

@@ -3,8 +3,11 @@ package server
 import (
 	"bytes"
 	"compress/gzip"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -74,23 +77,97 @@ func TestFeedConditional(t *testing.T) {
 		{"ims rfc850", []string{"If-Modified-Since", "Wednesday, 04-Mar-26 05:06:07 GMT"}, 304},
 		{"ims garbage", []string{"If-Modified-Since", "yesterday"}, 200},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			w := fx.do("GET", "/feeds/world.atom", tt.header...)
-			if w.Code != tt.want {
-				t.Fatalf("code %d, want %d", w.Code, tt.want)
-			}
-			if tt.want != 304 {
-				return
-			}
-			if w.Body.Len() != 0 {
-				t.Fatalf("304 with body %q", w.Body.String())
-			}
-			checkHeaders(t, w.Header(), map[string]string{
-				"Etag": etag, "Cache-Control": "public, max-age=900", "Last-Modified": same,
-				"Vary": "Accept-Encoding", "Content-Length": "", "Content-Type": "",
+	// Uncached: a feed not rendered since the start is answered from its
+	// validators, rendered only for a 200.
+	for _, cached := range []bool{true, false} {
+		for _, tt := range tests {
+			t.Run(fmt.Sprintf("cached=%v/%s", cached, tt.name), func(t *testing.T) {
+				if !cached {
+					fx.feeds.uncache("world", feeds.Atom)
+				}
+				renders := fx.feeds.renders.Load()
+				w := fx.do("GET", "/feeds/world.atom", tt.header...)
+				if w.Code != tt.want {
+					t.Fatalf("code %d, want %d", w.Code, tt.want)
+				}
+				rendered := fx.feeds.renders.Load() - renders
+				if wantRenders := int64(0); !cached && tt.want == 200 {
+					if rendered != 1 || !bytes.Equal(w.Body.Bytes(), fx.feeds.rendered[key("world", feeds.Atom)].Body) {
+						t.Fatalf("uncached 200: %d renders, body %d bytes", rendered, w.Body.Len())
+					}
+				} else if rendered != wantRenders {
+					t.Fatalf("%d renders for a %d", rendered, w.Code)
+				}
+				checkConditional(t, w, tt.want, etag, same)
 			})
-		})
+		}
+	}
+}
+
+func checkConditional(t *testing.T, w *httptest.ResponseRecorder, want int, etag, same string) {
+	t.Helper()
+	if want != 304 {
+		return
+	}
+	if w.Body.Len() != 0 {
+		t.Fatalf("304 with body %q", w.Body.String())
+	}
+	checkHeaders(t, w.Header(), map[string]string{
+		"Etag": etag, "Cache-Control": "public, max-age=900", "Last-Modified": same,
+		"Vary": "Accept-Encoding", "Content-Length": "", "Content-Type": "",
+	})
+}
+
+// TestFeedUncachedGzip checks that a feed not in memory answers a gzip
+// client's conditional request with the gzip tag, without rendering.
+func TestFeedUncachedGzip(t *testing.T) {
+	fx := newFixture(t, "")
+	rd := fx.feeds.Get("world", feeds.JSON)
+	fx.feeds.uncache("world", feeds.JSON)
+	for _, inm := range []string{rd.GzipETag, rd.ETag} {
+		w := fx.do("GET", "/feeds/world.json", "Accept-Encoding", "gzip", "If-None-Match", inm)
+		if w.Code != 304 || w.Header().Get("Etag") != rd.GzipETag {
+			t.Errorf("If-None-Match %s: %d, ETag %s; want 304 with %s", inm, w.Code, w.Header().Get("Etag"), rd.GzipETag)
+		}
+	}
+	if n := fx.feeds.renders.Load(); n != 0 {
+		t.Errorf("%d renders for 304s", n)
+	}
+	w := fx.do("GET", "/feeds/world.json", "Accept-Encoding", "gzip")
+	if w.Code != 200 || w.Header().Get("Content-Encoding") != "gzip" || !bytes.Equal(w.Body.Bytes(), rd.Gzip) {
+		t.Errorf("uncached gzip 200: %d %q", w.Code, w.Header().Get("Content-Encoding"))
+	}
+}
+
+// TestFeedRenderFails checks that a feed that cannot be rendered (the
+// store is gone) is a 503 that says when to come back, not a 500 or 404.
+func TestFeedRenderFails(t *testing.T) {
+	fx := newFixture(t, "")
+	fx.feeds.uncache("world", feeds.RSS)
+	fx.feeds.renderErr = errors.New("connection refused")
+	w := fx.do("GET", "/feeds/world.rss")
+	if w.Code != 503 || w.Header().Get("Retry-After") == "" || strings.Contains(w.Body.String(), "refused") {
+		t.Errorf("got %d, Retry-After %q, body %q", w.Code, w.Header().Get("Retry-After"), w.Body.String())
+	}
+	if w := fx.do("GET", "/feeds/nope.rss"); w.Code != 404 {
+		t.Errorf("unknown feed: %d", w.Code)
+	}
+}
+
+// TestReadyzDrains checks that /readyz turns 503 when shutdown begins while
+// feeds are still served.
+func TestReadyzDrains(t *testing.T) {
+	fx := newFixture(t, "")
+	fx.feeds.ready.Store(true)
+	if w := fx.do("GET", "/readyz"); w.Code != 200 {
+		t.Fatalf("ready: %d", w.Code)
+	}
+	fx.srv.Drain()
+	if w := fx.do("GET", "/readyz"); w.Code != 503 {
+		t.Errorf("draining: /readyz %d, want 503", w.Code)
+	}
+	if w := fx.do("GET", "/feeds/world.rss"); w.Code != 200 {
+		t.Errorf("draining: feed %d, want 200", w.Code)
 	}
 }
 

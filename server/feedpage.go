@@ -47,7 +47,14 @@ type subscribeLink struct {
 // carries an ETag of its bytes, so a revalidation that finds the same page
 // costs a 304.
 func (s *Server) serveFeedPage(w http.ResponseWriter, r *http.Request, slug string) int {
-	pg := s.feeds.Page(slug)
+	pg, err := s.feeds.Page(r.Context(), slug)
+	if err != nil {
+		s.log.ErrorContext(r.Context(), "build feed page", "feed", slug, "err", err)
+		// The store is unreachable: come back soon.
+		w.Header()["Retry-After"] = []string{"5"}
+		http.Error(w, "503 feed unavailable, try again later", http.StatusServiceUnavailable)
+		return http.StatusServiceUnavailable
+	}
 	if pg == nil {
 		return notFound(w)
 	}

@@ -21,6 +21,7 @@ type headerSet struct {
 	link         []string // WebSub hub and self; nil when not advertised
 	length       []string
 	gzipLength   []string // nil when there is no gzip body
+	hasGzip      bool     // a gzip body is served to clients that accept it
 }
 
 func newHeaderSet(rd *feeds.Rendered) *headerSet {
@@ -35,6 +36,7 @@ func newHeaderSet(rd *feeds.Rendered) *headerSet {
 	}
 	if len(rd.Gzip) > 0 {
 		hs.gzipLength = []string{strconv.Itoa(len(rd.Gzip))}
+		hs.hasGzip = true
 		hs.gzipETag = nonEmpty(gzipETag(rd))
 	}
 	return hs

@@ -33,7 +33,9 @@ func fakePages(infos []feeds.Info) map[string]*feeds.Page {
 	}
 }
 
-func (ff *fakeFeeds) Page(slug string) *feeds.Page { return ff.pages[slug] }
+func (ff *fakeFeeds) Page(_ context.Context, slug string) (*feeds.Page, error) {
+	return ff.pages[slug], nil
+}
 
 func (fs *fakeSources) History(_ context.Context, name string) ([]store.Fetch, error) {
 	for _, st := range fs.status {

@@ -146,7 +146,7 @@ func (s *Server) serveHealth(w http.ResponseWriter, _ *http.Request) int {
 }
 
 func (s *Server) serveReady(w http.ResponseWriter, r *http.Request) int {
-	if s.feeds == nil || !s.feeds.Ready() {
+	if s.feeds == nil || !s.feeds.Ready() || s.draining.Load() {
 		http.Error(w, "not ready", http.StatusServiceUnavailable)
 		return http.StatusServiceUnavailable
 	}

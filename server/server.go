@@ -23,8 +23,19 @@ import (
 // implements it. A Rendered it returns must never be modified afterwards:
 // the server caches its header values by pointer.
 type Feeds interface {
-	Get(slug string, f feeds.Format) *feeds.Rendered // nil: unknown slug
-	Page(slug string) *feeds.Page                    // nil: unknown slug
+	// Get returns the cached render; nil when it is not cached or the
+	// slug is unknown. It is called per request and must not allocate.
+	Get(slug string, f feeds.Format) *feeds.Rendered
+	// Validators returns the headers of the feed (ETag, GzipETag,
+	// Last-Modified, Content-Type, Cache-Control) without its bodies and
+	// without rendering it; nil for an unknown slug.
+	Validators(slug string, f feeds.Format) *feeds.Rendered
+	// Render renders the feed (or returns the current cached render);
+	// nil and no error for an unknown slug.
+	Render(ctx context.Context, slug string, f feeds.Format) (*feeds.Rendered, error)
+	// Page returns the feed's HTML page, built unless current; nil and
+	// no error for an unknown slug.
+	Page(ctx context.Context, slug string) (*feeds.Page, error)
 	Feeds() []feeds.Info
 	Ready() bool
 	// Access is the token check of a private feed; nil for a public one.
@@ -65,6 +76,9 @@ type Server struct {
 	log     *slog.Logger
 	token   atomic.Pointer[string]
 	websub  WebSub
+	// draining is set once shutdown begins: /readyz answers 503 so that
+	// balancers stop routing here before the listener closes.
+	draining atomic.Bool
 
 	headers  headerCache
 	counters *counters
@@ -109,6 +123,10 @@ func New(opts Options) *Server {
 func (s *Server) SetAdminToken(token string) {
 	s.token.Store(&token)
 }
+
+// Drain makes /readyz answer 503 from now on, while everything else is
+// still served: the first step of a graceful shutdown.
+func (s *Server) Drain() { s.draining.Store(true) }
 
 // NewHTTPServer returns an http.Server for h on addr with timeouts that
 // keep slow or idle clients from holding connections forever. There is no

@@ -50,6 +50,19 @@ type Store interface {
 	// Fetches returns a source's newest fetches, newest first, at most
 	// limit (0: all kept).
 	Fetches(ctx context.Context, source string, limit int) ([]Fetch, error)
+	// Versions returns, for each named source (every source when names is
+	// nil), when its stored items last changed: an Upsert that wrote an item
+	// or a Prune that deleted one moves it forward, strictly, even when the
+	// clock does not. Sources never changed are absent. Feeds derive their
+	// ETag and Last-Modified from it, so every replica agrees on them
+	// without rendering.
+	Versions(ctx context.Context, names []string) (map[string]time.Time, error)
+	// TouchFeeds records that the rendered feeds named by keys were in
+	// demand at now, and forgets those not in demand for HotFeedsKeep.
+	TouchFeeds(ctx context.Context, keys []string, now time.Time) error
+	// HotFeeds returns up to limit keys recorded by TouchFeeds at or after
+	// since, most recently in demand first: a restart renders them first.
+	HotFeeds(ctx context.Context, since time.Time, limit int) ([]string, error)
 
 	Close() error
 }
@@ -88,6 +101,10 @@ type State struct {
 	// zero when none ever has. A source with sources[].expect is stale
 	// when it is older than that.
 	LastNewItem time.Time
+	// NextDue is when the source's schedule next comes round after its
+	// last fetch, by whichever replica fetched it: a replica taking over a
+	// source does not fetch it again before then.
+	NextDue time.Time
 }
 
 // FetchHistory is how many fetches per source the daemon keeps for the
@@ -154,14 +171,32 @@ func truncate(s string, n int) string {
 	return s[:cut] + "…"
 }
 
-// Leaser is implemented by stores shared by several replicas: a replica
-// fetches a source only while it holds the source's lease, so replicas share
-// the work instead of repeating it. Stores used by one process need not
-// implement it.
+// HotFeedsKeep is how long TouchFeeds remembers a feed not in demand.
+const HotFeedsKeep = 7 * 24 * time.Hour
+
+// Leaser is implemented by stores shared by several replicas for work that
+// is not a source's fetch (push's upstream subscriptions): a lease by name
+// that expires unless renewed. Fetching uses Claimer instead, whose claims
+// end with the replica's session rather than after a TTL.
 type Leaser interface {
-	// Lease takes or renews the lease on source for owner until ttl from
+	// Lease takes or renews the lease on name for owner until ttl from
 	// now; it reports false when another owner holds an unexpired lease.
-	Lease(ctx context.Context, source, owner string, ttl time.Duration) (bool, error)
+	Lease(ctx context.Context, name, owner string, ttl time.Duration) (bool, error)
+}
+
+// Claimer is implemented by stores shared by several replicas: a replica
+// fetches a source only while it holds the source's claim, so replicas share
+// the work instead of repeating it. A claim lasts as long as the replica's
+// session with the store: when the replica dies, its claims go with it and
+// the others take its sources over on their next tick. Stores used by one
+// process need not implement it.
+type Claimer interface {
+	// ClaimSource takes the claim on source, or confirms that this replica still
+	// holds it; it reports false when another replica holds it.
+	ClaimSource(ctx context.Context, source string) (bool, error)
+	// ReleaseSource gives up the claim on source (a source removed from the
+	// configuration), if this replica holds it.
+	ReleaseSource(ctx context.Context, source string) error
 }
 
 // Watcher is implemented by stores shared by several replicas: a replica

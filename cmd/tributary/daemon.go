@@ -41,6 +41,11 @@ type Main struct {
 	// ShutdownGrace bounds how long Close waits for fetches and requests
 	// in flight; 0 means DefaultShutdownGrace.
 	ShutdownGrace time.Duration
+	// DrainDelay is how long Close keeps serving after /readyz turned 503,
+	// so that a balancer probing it stops routing here before the
+	// listener closes. 0: close at once (balancers that retry refused
+	// connections, such as nginx, need no delay).
+	DrainDelay time.Duration
 
 	cfgMu sync.Mutex
 	cfg   *config.Config
@@ -84,7 +89,8 @@ func (m *Main) Open(ctx context.Context) error {
 
 	m.publisher = feeds.NewPublisher(feeds.Options{
 		Store: m.store, Config: cfg, Metrics: m.metrics, Logger: m.Logger,
-		OnChange: m.feedChanged,
+		OnChange:   m.feedChanged,
+		CacheBytes: int64(cfg.Server.RenderCache),
 	})
 	owner := replicaID()
 	m.scheduler = scheduler.New(scheduler.Options{
@@ -126,16 +132,23 @@ func (m *Main) Open(ctx context.Context) error {
 	})
 	m.Logger.Info("listening", "addr", m.listener.Addr().String(), "base_url", cfg.Server.BaseURL)
 
-	// Serve what is stored before the first fetch: a restart must not
-	// publish empty feeds while upstreams are slow or gone.
-	if err := m.publisher.RenderAll(ctx); err != nil {
+	// Ready once the sources' versions are read: feeds render on demand
+	// from what is stored (a restart never publishes empty feeds while
+	// upstreams are slow or gone), those in demand before the restart
+	// first, in the background.
+	if err := m.publisher.Load(ctx); err != nil {
 		m.Close()
-		return fmt.Errorf("render feeds: %w", err)
+		return fmt.Errorf("load feeds: %w", err)
 	}
 	m.goRun(func() { m.publisher.Run(runCtx) })
 	if m.push != nil {
 		m.goRun(func() { m.push.Run(runCtx) })
 	}
+	m.goRun(func() {
+		if n := m.publisher.Warm(runCtx, 0); n > 0 {
+			m.Logger.Info("rendered the feeds in demand before the restart", "feeds", n)
+		}
+	})
 	if w, ok := m.store.(store.Watcher); ok {
 		// Replicas sharing the store re-render when another one ingests.
 		m.goRun(func() {
@@ -166,26 +179,52 @@ func (m *Main) buildSource(src config.Source) (sources.Source, error) {
 	return build.Source(src, m.client, m.Logger)
 }
 
-// Close stops scheduling, lets in-flight fetches and requests finish within
-// a grace period, then closes the store. Calling it again does nothing.
+// Close shuts down without failing a request: /readyz turns 503 first,
+// then (after DrainDelay) the listener closes while requests in flight
+// finish and scheduling stops, both within a grace period; last the store
+// closes. Calling it again does nothing.
 func (m *Main) Close() error {
+	if m.server != nil {
+		m.server.Drain()
+		if m.DrainDelay > 0 {
+			time.Sleep(m.DrainDelay)
+		}
+	}
 	grace := m.ShutdownGrace
 	if grace <= 0 {
 		grace = DefaultShutdownGrace
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
-	var errs []error
+	var (
+		errs []error
+		mu   sync.Mutex
+		wg   sync.WaitGroup
+	)
+	stop := func(f func(context.Context) error) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err := f(ctx)
+			mu.Lock()
+			errs = append(errs, err)
+			mu.Unlock()
+		}()
+	}
 	if m.scheduler != nil {
-		errs = append(errs, m.scheduler.Stop(ctx))
+		stop(m.scheduler.Stop)
 	}
 	if m.http != nil {
-		errs = append(errs, m.http.Shutdown(ctx))
+		stop(m.http.Shutdown)
 	}
+	wg.Wait()
 	if m.cancel != nil {
 		m.cancel()
 	}
 	m.done.Wait()
+	if m.publisher != nil && m.store != nil {
+		m.publisher.FlushDemand(ctx)
+	}
 	errs = append(errs, m.closeStore())
 	return errors.Join(errs...)
 }

@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"github.com/tributaryfeeds/tributary/config"
+	"github.com/tributaryfeeds/tributary/feeds"
 	"github.com/tributaryfeeds/tributary/push"
 	"github.com/tributaryfeeds/tributary/server"
 	"github.com/tributaryfeeds/tributary/sources"
@@ -43,7 +45,7 @@ func (m *Main) newPush(cfg *config.Config, owner string) (*push.Service, error) 
 	leaser, _ := m.store.(store.Leaser)
 	return push.New(push.Options{
 		Store:        ps,
-		Feeds:        m.publisher,
+		Feeds:        pushFeeds{m.publisher, m.Logger},
 		Config:       pushConfig(cfg),
 		Logger:       m.Logger.With(slog.String("component", "push")),
 		Owner:        owner,
@@ -59,7 +61,30 @@ func (m *Main) newPush(cfg *config.Config, owner string) (*push.Service, error) 
 	})
 }
 
-// feedChanged tells the push service that a feed's bytes changed.
+// pushFeeds gives push a feed's current bytes, rendering the feed when the
+// render in memory is missing or older than the data: push distributes a
+// change whether or not anyone read the feed on this replica.
+type pushFeeds struct {
+	p   *feeds.Publisher
+	log *slog.Logger
+}
+
+// pushRenderTimeout bounds one render for push, which runs in the
+// background without a request's context.
+const pushRenderTimeout = 30 * time.Second
+
+func (f pushFeeds) Get(slug string, fm feeds.Format) *feeds.Rendered {
+	ctx, cancel := context.WithTimeout(context.Background(), pushRenderTimeout)
+	defer cancel()
+	rd, err := f.p.Render(ctx, slug, fm)
+	if err != nil {
+		f.log.Warn("push: render feed", "feed", slug, "err", err)
+		return nil
+	}
+	return rd
+}
+
+// feedChanged tells the push service that a feed may have changed.
 func (m *Main) feedChanged(slug string) {
 	if m.push != nil {
 		m.push.Changed(slug)

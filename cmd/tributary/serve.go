@@ -15,6 +15,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs := newFlagSet("serve", stderr)
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn, error")
+	drainDelay := fs.Duration("drain-delay", 0, "on SIGTERM, keep serving this long after /readyz turns 503, so balancers stop routing here first")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to `file` (for go tool pprof)")
 	if err := fs.parse(args, stdout); err != nil {
 		return err
@@ -39,10 +40,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
-	m := &Main{ConfigPath: fs.config, Logger: logger}
+	m := &Main{ConfigPath: fs.config, Logger: logger, DrainDelay: *drainDelay}
 	if err := m.Open(ctx); err != nil {
 		return err
 	}
+	raiseMemoryLimit(os.Getenv, int64(m.cfg.Server.RenderCache))
 	// Reloads stop before Close, so none races the shutdown.
 	m.AutoReload(ctx, hup, watchDebounce)
 	logger.Info("shutting down")
@@ -67,6 +69,15 @@ func tuneGC(getenv func(string) string) {
 	}
 	if getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(memoryLimit)
+	}
+}
+
+// raiseMemoryLimit adds the render cache's bound to the soft memory limit
+// (unless GOMEMLIMIT says otherwise): the cache is live heap the collector
+// cannot free, and a limit below it would make it collect without end.
+func raiseMemoryLimit(getenv func(string) string, cache int64) {
+	if getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit + cache)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -112,6 +113,9 @@ DELETE FROM items WHERE source = $1 AND id NOT IN (
 			return err
 		}
 		if deleted = tag.RowsAffected(); deleted > 0 {
+			if err := bumpVersion(ctx, tx, source, time.Now()); err != nil {
+				return err
+			}
 			return db.notify(ctx, tx, source)
 		}
 		return nil

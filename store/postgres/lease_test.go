@@ -6,21 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tributaryfeeds/tributary/sources"
-	"github.com/tributaryfeeds/tributary/store"
 	"github.com/tributaryfeeds/tributary/store/postgres"
 )
-
-func openDB(t *testing.T) (*postgres.DB, string) {
-	t.Helper()
-	loc := opener{}.Location(t)
-	db, err := postgres.Open(context.Background(), loc)
-	if err != nil {
-		t.Fatalf("Open: %v", err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db, loc
-}
 
 func lease(t *testing.T, db *postgres.DB, source, owner string, ttl time.Duration) bool {
 	t.Helper()
@@ -32,7 +19,7 @@ func lease(t *testing.T, db *postgres.DB, source, owner string, ttl time.Duratio
 }
 
 func TestLease(t *testing.T) {
-	db, _ := openDB(t)
+	db := openDB(t, opener{}.Location(t))
 	steps := []struct {
 		source, owner string
 		ttl           time.Duration
@@ -58,7 +45,7 @@ func TestLease(t *testing.T) {
 
 // TestLeaseRace checks that of many replicas asking at once, one wins.
 func TestLeaseRace(t *testing.T) {
-	db, _ := openDB(t)
+	db := openDB(t, opener{}.Location(t))
 	const owners = 10
 	var (
 		wg   sync.WaitGroup
@@ -86,49 +73,3 @@ func TestLeaseRace(t *testing.T) {
 
 // TestConcurrentOpen starts replicas together on an empty schema: the
 // migration lock lets exactly one create the tables.
-func TestConcurrentOpen(t *testing.T) {
-	testDSN(t)
-	loc := opener{}.Location(t)
-	var wg sync.WaitGroup
-	for range 4 {
-		wg.Go(func() {
-			db, err := postgres.Open(context.Background(), loc)
-			if err != nil {
-				t.Errorf("Open: %v", err)
-				return
-			}
-			db.Close()
-		})
-	}
-	wg.Wait()
-}
-
-// TestUnstorableText checks that NUL bytes and invalid UTF-8, which
-// PostgreSQL text rejects, do not fail a batch.
-func TestUnstorableText(t *testing.T) {
-	db, _ := openDB(t)
-	ctx := context.Background()
-	it := sources.Item{
-		ID:         "x\x00y",
-		Title:      "bad \xff byte",
-		Content:    "nul \x00 here",
-		Categories: []string{"c\x00"},
-		Authors:    []sources.Author{{Name: "n\x00"}},
-	}
-	st, err := db.Upsert(ctx, "a", []sources.Item{it}, time.Now())
-	if err != nil || st.New != 1 {
-		t.Fatalf("Upsert = %+v, %v; want 1 new", st, err)
-	}
-	items, err := db.Items(ctx, store.Query{Sources: []string{"a"}})
-	if err != nil || len(items) != 1 {
-		t.Fatalf("Items = %v, %v", items, err)
-	}
-	got := items[0]
-	if got.ID != "xy" || got.Title != "bad \uFFFD byte" || got.Content != "nul  here" ||
-		got.Categories[0] != "c" || got.Authors[0].Name != "n" {
-		t.Errorf("stored %+v", got)
-	}
-	if ok, err := db.Has(ctx, "a", it.ID); !ok || err != nil {
-		t.Errorf("Has(original ID) = %v, %v; want true", ok, err)
-	}
-}

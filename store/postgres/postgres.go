@@ -1,5 +1,6 @@
 // Package postgres is the store.Store that several replicas share. It also
-// implements store.Leaser, so replicas split the fetching between them.
+// implements store.Claimer, so replicas split the fetching between them, and
+// store.Watcher, so each hears of the others' changes.
 package postgres
 
 import (
@@ -15,6 +16,7 @@ import (
 
 var (
 	_ store.Store   = (*DB)(nil)
+	_ store.Claimer = (*DB)(nil)
 	_ store.Leaser  = (*DB)(nil)
 	_ store.Watcher = (*DB)(nil)
 )
@@ -26,6 +28,8 @@ type DB struct {
 	// channel is the NOTIFY channel for item changes, one per schema so
 	// that deployments sharing a database do not hear each other.
 	channel string
+	schema  string
+	claims  claims
 }
 
 // Option configures Open.
@@ -66,12 +70,14 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("open postgres %s: %w", cfg.ConnConfig.Host, err)
 	}
+	db.schema = schema
 	db.channel = "tributary_changes_" + schema
 	return db, nil
 }
 
 // Close closes the connection pool. It waits for queries in progress.
 func (db *DB) Close() error {
+	db.closeClaims()
 	db.pool.Close()
 	return nil
 }

@@ -11,17 +11,17 @@ import (
 	"github.com/tributaryfeeds/tributary/store"
 )
 
-const stateColumns = `source, etag, last_modified, last_fetch, last_success, last_error, failures, not_before, last_new_item`
+const stateColumns = `source, etag, last_modified, last_fetch, last_success, last_error, failures, not_before, last_new_item, next_due`
 
 func scanState(row pgx.CollectableRow) (store.State, error) {
 	var (
 		st                        store.State
 		fetch, success, notBefore pgtype.Timestamptz
-		lastNew                   pgtype.Timestamptz
+		lastNew, due              pgtype.Timestamptz
 	)
-	err := row.Scan(&st.Source, &st.ETag, &st.LastModified, &fetch, &success, &st.LastError, &st.Failures, &notBefore, &lastNew)
+	err := row.Scan(&st.Source, &st.ETag, &st.LastModified, &fetch, &success, &st.LastError, &st.Failures, &notBefore, &lastNew, &due)
 	st.LastFetch, st.LastSuccess, st.NotBefore = fromTimestamptz(fetch), fromTimestamptz(success), fromTimestamptz(notBefore)
-	st.LastNewItem = fromTimestamptz(lastNew)
+	st.LastNewItem, st.NextDue = fromTimestamptz(lastNew), fromTimestamptz(due)
 	return st, err
 }
 
@@ -47,7 +47,7 @@ func (db *DB) SetState(ctx context.Context, st store.State) error {
 		return errors.New("set state: empty source name")
 	}
 	_, err := db.pool.Exec(ctx, `
-INSERT INTO states (`+stateColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+INSERT INTO states (`+stateColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 ON CONFLICT (source) DO UPDATE SET
 	etag = excluded.etag,
 	last_modified = excluded.last_modified,
@@ -56,10 +56,11 @@ ON CONFLICT (source) DO UPDATE SET
 	last_error = excluded.last_error,
 	failures = excluded.failures,
 	not_before = excluded.not_before,
-	last_new_item = excluded.last_new_item`,
+	last_new_item = excluded.last_new_item,
+	next_due = excluded.next_due`,
 		clean(st.Source), clean(st.ETag), clean(st.LastModified), timestamptz(st.LastFetch),
 		timestamptz(st.LastSuccess), clean(st.LastError), st.Failures, timestamptz(st.NotBefore),
-		timestamptz(st.LastNewItem))
+		timestamptz(st.LastNewItem), timestamptz(st.NextDue))
 	if err != nil {
 		return fmt.Errorf("set state %s: %w", st.Source, err)
 	}

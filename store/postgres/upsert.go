@@ -126,6 +126,9 @@ func (db *DB) Upsert(ctx context.Context, source string, items []sources.Item, n
 		if err != nil || stats.New+stats.Updated == 0 {
 			return err
 		}
+		if err := bumpVersion(ctx, tx, source, now); err != nil {
+			return err
+		}
 		return db.notify(ctx, tx, source)
 	})
 	if err != nil {

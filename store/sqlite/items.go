@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/tributaryfeeds/tributary/sources"
 	"github.com/tributaryfeeds/tributary/store"
@@ -124,7 +125,12 @@ func (db *DB) Prune(ctx context.Context, source string, keep int) (int64, error)
 	if keep < 0 {
 		return 0, fmt.Errorf("prune %s: negative keep %d", source, keep)
 	}
-	res, err := db.write.ExecContext(ctx, `
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("prune %s: %w", source, err)
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `
 DELETE FROM items WHERE source = ?1 AND id NOT IN (
 	SELECT id FROM items WHERE source = ?1 ORDER BY sort_date DESC, id LIMIT ?2)`, source, keep)
 	if err != nil {
@@ -133,6 +139,15 @@ DELETE FROM items WHERE source = ?1 AND id NOT IN (
 	n, err := res.RowsAffected()
 	if err != nil {
 		return 0, fmt.Errorf("prune %s: %w", source, err)
+	}
+	if n == 0 {
+		return 0, nil // nothing to commit
+	}
+	if err := bumpVersion(ctx, tx, source, time.Now()); err != nil {
+		return 0, fmt.Errorf("prune %s: %w", source, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("prune %s: commit: %w", source, err)
 	}
 	return n, nil
 }

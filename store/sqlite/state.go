@@ -9,7 +9,7 @@ import (
 	"github.com/tributaryfeeds/tributary/store"
 )
 
-const stateColumns = `source, etag, last_modified, last_fetch, last_success, last_error, failures, not_before, last_new_item`
+const stateColumns = `source, etag, last_modified, last_fetch, last_success, last_error, failures, not_before, last_new_item, next_due`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -17,11 +17,11 @@ func scanState(row scanner) (store.State, error) {
 	var (
 		st                        store.State
 		fetch, success, notBefore sql.NullInt64
-		lastNew                   sql.NullInt64
+		lastNew, due              sql.NullInt64
 	)
-	err := row.Scan(&st.Source, &st.ETag, &st.LastModified, &fetch, &success, &st.LastError, &st.Failures, &notBefore, &lastNew)
+	err := row.Scan(&st.Source, &st.ETag, &st.LastModified, &fetch, &success, &st.LastError, &st.Failures, &notBefore, &lastNew, &due)
 	st.LastFetch, st.LastSuccess, st.NotBefore = fromMillis(fetch), fromMillis(success), fromMillis(notBefore)
-	st.LastNewItem = fromMillis(lastNew)
+	st.LastNewItem, st.NextDue = fromMillis(lastNew), fromMillis(due)
 	return st, err
 }
 
@@ -43,9 +43,9 @@ func (db *DB) SetState(ctx context.Context, st store.State) error {
 	if st.Source == "" {
 		return errors.New("set state: empty source name")
 	}
-	_, err := db.write.ExecContext(ctx, `INSERT OR REPLACE INTO states (`+stateColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := db.write.ExecContext(ctx, `INSERT OR REPLACE INTO states (`+stateColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		st.Source, st.ETag, st.LastModified, millis(st.LastFetch), millis(st.LastSuccess), st.LastError, st.Failures, millis(st.NotBefore),
-		millis(st.LastNewItem))
+		millis(st.LastNewItem), millis(st.NextDue))
 	if err != nil {
 		return fmt.Errorf("set state %s: %w", st.Source, err)
 	}

@@ -59,6 +59,11 @@ func (db *DB) Upsert(ctx context.Context, source string, items []sources.Item, n
 	if stats, err = upsertTx(ctx, tx, source, items, now); err != nil {
 		return store.UpsertStats{}, fmt.Errorf("upsert %s: %w", source, err)
 	}
+	if stats.New+stats.Updated > 0 {
+		if err := bumpVersion(ctx, tx, source, now); err != nil {
+			return store.UpsertStats{}, fmt.Errorf("upsert %s: %w", source, err)
+		}
+	}
 	if err := tx.Commit(); err != nil {
 		return store.UpsertStats{}, fmt.Errorf("upsert %s: commit: %w", source, err)
 	}

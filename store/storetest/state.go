@@ -22,6 +22,7 @@ func fullState(src string) store.State {
 		Failures:     2,
 		NotBefore:    t0.Add(time.Hour),
 		LastNewItem:  t0.Add(-2 * time.Hour),
+		NextDue:      t0.Add(30 * time.Minute),
 	}
 }
 
@@ -32,14 +33,15 @@ func equalState(tb testing.TB, got, want store.State) {
 		{got.LastSuccess, want.LastSuccess},
 		{got.NotBefore, want.NotBefore},
 		{got.LastNewItem, want.LastNewItem},
+		{got.NextDue, want.NextDue},
 	}
 	for _, tt := range times {
 		if !sameTime(tt[0], tt[1]) {
 			tb.Errorf("state %s: time %v, want %v (UTC)", want.Source, tt[0], tt[1])
 		}
 	}
-	got.LastFetch, got.LastSuccess, got.NotBefore, got.LastNewItem = time.Time{}, time.Time{}, time.Time{}, time.Time{}
-	want.LastFetch, want.LastSuccess, want.NotBefore, want.LastNewItem = time.Time{}, time.Time{}, time.Time{}, time.Time{}
+	got.LastFetch, got.LastSuccess, got.NotBefore, got.LastNewItem, got.NextDue = time.Time{}, time.Time{}, time.Time{}, time.Time{}, time.Time{}
+	want.LastFetch, want.LastSuccess, want.NotBefore, want.LastNewItem, want.NextDue = time.Time{}, time.Time{}, time.Time{}, time.Time{}, time.Time{}
 	if got != want {
 		tb.Errorf("state:\n got %+v\nwant %+v", got, want)
 	}

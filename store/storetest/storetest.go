@@ -18,6 +18,9 @@
 //   - Fetches orders by Fetch.At newest first, ties by insertion, newest
 //     first; RecordFetch keeps the newest keep of that source only and
 //     stores Fetch.Bounded(); Duration is kept to the millisecond.
+//   - Versions are kept to the millisecond: an Upsert that writes sets the
+//     source's version to its now, or 1 ms past the stored version when
+//     now is not later; Prune that deletes moves it forward likewise.
 package storetest
 
 import (
@@ -72,6 +75,10 @@ func Run(t *testing.T, o Opener) {
 		{"FetchReopen", testFetchReopen},
 		{"Reopen", testReopen},
 		{"ExtraRoundTrip", testExtraRoundTrip},
+		{"VersionsMove", testVersionsMove},
+		{"VersionsSelect", testVersionsSelect},
+		{"VersionsReopen", testVersionsReopen},
+		{"HotFeeds", testHotFeeds},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

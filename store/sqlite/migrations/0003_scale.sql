@@ -1,0 +1,20 @@
+-- versions: when each source's stored items last changed (Unix ms), so a
+-- feed's validators come from the data without rendering it. Seeded from
+-- the items' own change times.
+CREATE TABLE versions (
+	source  TEXT    NOT NULL PRIMARY KEY,
+	changed INTEGER NOT NULL
+);
+INSERT INTO versions (source, changed) SELECT source, max(changed) FROM items GROUP BY source;
+
+-- hot_feeds: rendered feeds recently in demand ("slug.format"), rendered
+-- first after a restart.
+CREATE TABLE hot_feeds (
+	feed TEXT    NOT NULL PRIMARY KEY,
+	used INTEGER NOT NULL
+);
+CREATE INDEX hot_feeds_used ON hot_feeds (used DESC);
+
+-- next_due: when the source's schedule next comes round after its last
+-- fetch (Unix ms), shared so a replica taking over does not fetch again.
+ALTER TABLE states ADD COLUMN next_due INTEGER;
