@@ -21,9 +21,12 @@ type rssCheckDoc struct {
 			Title       *string `xml:"title"`
 			Description *string `xml:"description"`
 			Link        string  `xml:"link"`
-			Author      string  `xml:"author"`
-			PubDate     string  `xml:"pubDate"`
-			GUID        *struct {
+			Authors     []struct {
+				XMLName xml.Name
+				Value   string `xml:",chardata"`
+			} `xml:"author"` // also matches itunes:author, told apart by XMLName
+			PubDate string `xml:"pubDate"`
+			GUID    *struct {
 				Value       string `xml:",chardata"`
 				IsPermaLink string `xml:"isPermaLink,attr"`
 			} `xml:"guid"`
@@ -52,10 +55,13 @@ func checkRSS(body []byte) []string {
 		if it.Link != "" && !absoluteWeb(it.Link) {
 			bad(i, "InvalidURLAttribute link %q", it.Link)
 		}
-		if it.Author != "" {
-			addr, _, _ := strings.Cut(it.Author, " ")
+		for _, a := range it.Authors {
+			if a.XMLName.Space != "" {
+				continue // itunes:author is free text
+			}
+			addr, _, _ := strings.Cut(a.Value, " ")
 			if addrSpec(addr) != addr {
-				bad(i, "InvalidContact author %q", it.Author)
+				bad(i, "InvalidContact author %q", a.Value)
 			}
 		}
 		if _, err := time.Parse(time.RFC1123Z, it.PubDate); err != nil {

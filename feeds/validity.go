@@ -38,7 +38,7 @@ func fallbackTitle(e *entry) string {
 			return strings.TrimSuffix(u.Host+u.EscapedPath(), "/")
 		}
 	}
-	if e.id != "" {
+	if e.id != "" && !hashID(e.id) {
 		return e.id
 	}
 	return "Untitled"
@@ -95,6 +95,20 @@ func publicURL(raw string) bool {
 	last := host[strings.LastIndexByte(host, '.')+1:]
 	if last != "" && (strings.Trim(last, "0123456789") == "" || strings.HasPrefix(last, "0x")) {
 		return false
+	}
+	return true
+}
+
+// hashID reports whether id is a hex SHA-256, the id a source derives for
+// an item without GUID or link: no title for a reader.
+func hashID(id string) bool {
+	if len(id) != 64 {
+		return false
+	}
+	for _, c := range id {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
 	}
 	return true
 }

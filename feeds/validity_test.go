@@ -2,6 +2,7 @@ package feeds
 
 import (
 	"encoding/json"
+	"net/mail"
 	"strings"
 	"testing"
 	"time"
@@ -179,4 +180,22 @@ func TestGoldenOutputsPassChecks(t *testing.T) {
 			t.Errorf("%s: %s", f, e)
 		}
 	}
+}
+
+func FuzzAddrSpec(f *testing.F) {
+	for _, s := range []string{"desk@example.org", "mailto:a@b.org?subject=x", "Jo <jo@example.org>", "@x", `"a b"@c.org`, "a@[1.2.3.4]"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := addrSpec(s)
+		if got == "" {
+			return
+		}
+		if a, err := mail.ParseAddress(got); err != nil || a.Address != got || a.Name != "" {
+			t.Fatalf("addrSpec(%q) = %q, not a bare address (%v)", s, got, err)
+		}
+		if addrSpec(got) != got {
+			t.Fatalf("addrSpec not idempotent on %q", got)
+		}
+	})
 }

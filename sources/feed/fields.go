@@ -50,7 +50,9 @@ func titleIsHTML(x extra, raw string) bool {
 	case "json":
 		return false
 	case "atom":
-		return x.titleType == "html" || strings.Contains(x.titleType, "xhtml")
+		// Atom 1.0 says html or xhtml; Atom 0.3 gives a media type
+		// (text/html, application/xhtml+xml).
+		return strings.Contains(x.titleType, "html")
 	}
 	return looksLikeHTML(raw)
 }
@@ -190,7 +192,13 @@ func rssAuthors(gi *gofeed.Item, it *rss.Item) []sources.Author {
 	case gi.ITunesExt != nil:
 		raw = gi.ITunesExt.Author
 	}
-	raw = sources.PlainText(raw)
+	// As written, unless it is HTML (a WordPress byline with <b>), whose
+	// tags go as they do from an HTML title.
+	if looksLikeHTML(raw) {
+		raw = sources.PlainText(raw)
+	} else {
+		raw = collapse(raw)
+	}
 	if raw == "" {
 		return nil
 	}

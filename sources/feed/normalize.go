@@ -90,7 +90,21 @@ func itemID(gi *gofeed.Item, it sources.Item) string {
 	}
 	body := cmp.Or(it.Content, it.Summary)
 	if it.Title == "" && body == "" && len(it.Enclosures) == 0 {
-		return ""
+		// Nothing but a date, an author or a category: still an item the
+		// upstream published (issue 14: every item kept), identified by
+		// what it has. An item with nothing at all has nothing to show.
+		var b strings.Builder
+		for _, a := range it.Authors {
+			b.WriteString(a.Name + "\x00" + a.Email + "\x00")
+		}
+		b.WriteString(strings.Join(it.Categories, "\x00"))
+		if !it.Published.IsZero() || !it.Updated.IsZero() {
+			b.WriteString("\x00" + it.Published.Format(time.RFC3339) + "\x00" + it.Updated.Format(time.RFC3339))
+		}
+		if b.Len() == 0 && it.Image == "" {
+			return ""
+		}
+		return hashHex("\x01" + b.String() + "\x00" + it.Image)
 	}
 	if body == "" && len(it.Enclosures) > 0 {
 		body = it.Enclosures[0].URL

@@ -59,6 +59,7 @@ func scanXML(ctx context.Context, body []byte) (*scanned, error) {
 	good := int64(0) // offset after the last complete token
 	var syntaxErr error
 	inTitle := -1 // stack depth of the item whose title type is pending
+	titleAt := -1 // stack depth of the item title being read
 	for n := 0; ; n++ {
 		if n%1024 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -100,6 +101,13 @@ func scanXML(ctx context.Context, body []byte) (*scanned, error) {
 			case t.Name.Local == "title" && t.Name.Space == "" && len(stack) == inTitle+1:
 				res.titleTypes[len(res.titleTypes)-1] = strings.ToLower(strings.TrimSpace(attr(t, "type")))
 				inTitle = -1 // the first title counts
+				titleAt = len(stack)
+			case titleAt > 0 && len(stack) > titleAt:
+				// Elements inside a title without a type (Atom 0.3's
+				// inline XML) are markup.
+				if last := &res.titleTypes[len(res.titleTypes)-1]; *last == "" {
+					*last = "xhtml"
+				}
 			}
 		case xml.EndElement:
 			name := rawName(t.Name)
@@ -116,6 +124,9 @@ func scanXML(ctx context.Context, body []byte) (*scanned, error) {
 			}
 			if len(stack) < inTitle {
 				inTitle = -1
+			}
+			if len(stack) < titleAt {
+				titleAt = -1
 			}
 		}
 		good = d.InputOffset()
