@@ -7,6 +7,10 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/tributaryfeeds/tributary/metrics"
 )
 
 //go:embed assets/style.css assets/app.js
@@ -92,4 +96,22 @@ func (s *Server) serveAsset(w http.ResponseWriter, r *http.Request) int {
 func setPageHeaders(h http.Header, st *staticHeaders) {
 	h["Content-Security-Policy"] = st.csp
 	h["Referrer-Policy"] = st.noReferrer
+}
+
+// registerReady exports /readyz as the gauge tributary_ready, for the
+// not-ready alert of docs/alerts.yml. A second Server on the same registry
+// (tests) keeps the first one's gauge.
+func (s *Server) registerReady(m *metrics.Metrics) {
+	g := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "tributary_ready",
+		Help: "1 when /readyz answers 200 (store open, configuration compiled, feeds servable), else 0.",
+	}, func() float64 {
+		if s.ready() {
+			return 1
+		}
+		return 0
+	})
+	if err := m.Registry.Register(g); err != nil {
+		s.log.Warn("tributary_ready not registered", "err", err)
+	}
 }

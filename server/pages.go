@@ -145,8 +145,14 @@ func (s *Server) serveHealth(w http.ResponseWriter, _ *http.Request) int {
 	return http.StatusOK
 }
 
+// ready is what /readyz and the tributary_ready gauge report: not while
+// draining for shutdown, so balancers move away first.
+func (s *Server) ready() bool {
+	return s.feeds != nil && s.feeds.Ready() && !s.draining.Load()
+}
+
 func (s *Server) serveReady(w http.ResponseWriter, r *http.Request) int {
-	if s.feeds == nil || !s.feeds.Ready() || s.draining.Load() {
+	if !s.ready() {
 		http.Error(w, "not ready", http.StatusServiceUnavailable)
 		return http.StatusServiceUnavailable
 	}

@@ -113,6 +113,7 @@ func New(opts Options) *Server {
 	if opts.Metrics != nil {
 		s.counters = newCounters(opts.Metrics)
 		s.metrics = promhttp.HandlerFor(opts.Metrics.Registry, promhttp.HandlerOpts{})
+		s.registerReady(opts.Metrics)
 	}
 	s.SetAdminToken(opts.AdminToken)
 	return s
