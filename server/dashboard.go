@@ -37,7 +37,8 @@ func (s *Server) sourceView(st scheduler.SourceStatus, now time.Time) sourceView
 		Health: st.Health.String(), Items: st.Items,
 		LastFetch: whenOf(st.LastFetch, now), LastSuccess: whenOf(st.LastSuccess, now),
 		LastNew: whenOf(st.LastNewItem, now), NextRun: whenOf(st.NextRun, now),
-		LastError: st.LastError, Failures: st.Failures, Expect: span(st.Expect),
+		// The scheduler's "fetch NAME: " prefix says what the row says.
+		LastError: strings.TrimPrefix(st.LastError, "fetch "+st.Name+": "), Failures: st.Failures, Expect: span(st.Expect),
 	}
 	if !st.LastNewItem.IsZero() {
 		v.Quiet = strings.TrimSuffix(relative(st.LastNewItem, now), " ago")
@@ -46,7 +47,7 @@ func (s *Server) sourceView(st scheduler.SourceStatus, now time.Time) sourceView
 }
 
 func (s *Server) sourceURL(name string) string {
-	return s.baseURL + "/status/sources/" + name
+	return s.basePath + "/status/sources/" + name
 }
 
 // byHealth orders sources problems first, keeping config order within
@@ -107,7 +108,7 @@ type fetchView struct {
 func fetchViewOf(f store.Fetch, now time.Time) fetchView {
 	v := fetchView{
 		At: whenOf(f.At, now), Outcome: f.Outcome, Status: f.Status, New: f.New, Updated: f.Updated,
-		Took: took(f.Duration), Error: f.Error, Warnings: f.Warnings, Matches: f.Matches,
+		Took: took(f.Duration), Error: strings.TrimPrefix(f.Error, "fetch "+f.Source+": "), Warnings: f.Warnings, Matches: f.Matches,
 	}
 	switch f.Outcome {
 	case "ok":
@@ -162,8 +163,9 @@ func (s *Server) serveSource(w http.ResponseWriter, r *http.Request, rest string
 		Page    pageBase
 		Source  sourceView
 		Fetches []fetchView
+		Keep    int
 		JSON    string
-	}{Page: s.pageBase("status"), Source: s.sourceView(srcs[i], now), JSON: s.sourceURL(name) + ".json"}
+	}{Page: s.pageBase("status"), Source: s.sourceView(srcs[i], now), Keep: store.FetchHistory, JSON: s.sourceURL(name) + ".json"}
 	for _, f := range history {
 		data.Fetches = append(data.Fetches, fetchViewOf(f, now))
 	}

@@ -3,6 +3,7 @@ package server
 import (
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"reflect"
 	"regexp"
 	"strings"
@@ -121,7 +122,7 @@ func TestFeedPage(t *testing.T) {
 		`value="http://feeds.example/feeds/world.atom" readonly>`,
 		`value="http://feeds.example/feeds/world.rss" readonly>`,
 		`value="http://feeds.example/feeds/world.json" readonly>`,
-		`<script src="http://feeds.example/assets/app.js?v=`,
+		`<script src="/assets/app.js?v=`,
 	} {
 		if !strings.Contains(body, s) {
 			t.Errorf("page lacks %s", s)
@@ -181,7 +182,7 @@ func TestIndexLinksPages(t *testing.T) {
 	fx := newFixture(t, "")
 	body := fx.do("GET", "/").Body.String()
 	for _, s := range []string{
-		`<h2><a href="http://feeds.example/feeds/world">World &lt;news&gt; &amp; &#34;more&#34;</a></h2>`,
+		`<h2><a href="/feeds/world">World &lt;news&gt; &amp; &#34;more&#34;</a></h2>`,
 		`<span>50 items</span><span>updated <time datetime="2026-03-04T05:06:07Z" title="Wed, 4 Mar 2026 05:06:07 UTC">1 hour ago</time></span>`,
 		`<span>0 items</span><span>updated never</span>`,
 	} {
@@ -203,7 +204,7 @@ func TestStatusOrdersProblemsFirst(t *testing.T) {
 	}
 	body := fx.do("GET", "/status").Body.String()
 	var names []string
-	for _, m := range regexp.MustCompile(`<th scope="row"><a href="http://feeds.example/status/sources/([^"]+)">`).FindAllStringSubmatch(body, -1) {
+	for _, m := range regexp.MustCompile(`<th scope="row"><a href="/status/sources/([^"]+)">`).FindAllStringSubmatch(body, -1) {
 		names = append(names, m[1])
 	}
 	if want := []string{"down", "quiet", "fine", "also-fine", "new"}; !reflect.DeepEqual(names, want) {
@@ -215,7 +216,7 @@ func TestStatusOrdersProblemsFirst(t *testing.T) {
 		`<li class="failing"><strong>1</strong>failing</li>`,
 		`<li class="stale"><strong>1</strong>stale</li>`,
 		`<li class="healthy"><strong>2</strong>healthy</li>`,
-		`<a href="http://feeds.example/status/sources/quiet">quiet</a>`,
+		`<a href="/status/sources/quiet">quiet</a>`,
 	} {
 		if !strings.Contains(body, s) {
 			t.Errorf("status page lacks %s", s)
@@ -250,7 +251,7 @@ func TestSourcePage(t *testing.T) {
 	body := w.Body.String()
 	for _, s := range []string{
 		`<h1>hostile</h1><span class="badge failing">failing</span>`,
-		`<h2 id="fetches-title">Last 2 fetches</h2>`,
+		`<h2 id="fetches-title">Recent fetches</h2>`, `<span>the last 50 are kept</span>`,
 		`<span class="badge error">error</span>`,
 		`<td data-label="HTTP" class="num">502</td>`,
 		`<td data-label="Took" class="num">1.5 s</td>`,
@@ -326,7 +327,7 @@ func TestAssets(t *testing.T) {
 		t.Errorf("unknown asset: code %d", w.Code)
 	}
 	// Pages link the fingerprinted URL of the bytes served.
-	if !strings.Contains(fx.do("GET", "/").Body.String(), `href="http://feeds.example`+fx.srv.assets.css.path+`"`) {
+	if !strings.Contains(fx.do("GET", "/").Body.String(), `href="`+fx.srv.assets.css.path+`"`) {
 		t.Error("index does not link the stylesheet")
 	}
 }
@@ -342,5 +343,29 @@ func TestPrivateFeedHasNoPage(t *testing.T) {
 	w := fx.do("GET", "/feeds/world?token=s3cret-token-for-world", "Accept", browserAccept)
 	if w.Code != 200 || w.Header().Get("Content-Type") != "application/atom+xml; charset=utf-8" {
 		t.Errorf("with token: code %d, Content-Type %q", w.Code, w.Header().Get("Content-Type"))
+	}
+}
+
+// TestBasePath: behind a proxy at a path, links between pages keep the
+// prefix; feed URLs stay absolute.
+func TestBasePath(t *testing.T) {
+	for in, want := range map[string]string{
+		"http://feeds.example/": "", "http://feeds.example": "", "https://example.org/news/": "/news",
+		"https://example.org/a%20b": "/a%20b", "::bad": "",
+	} {
+		if got := basePathOf(in); got != want {
+			t.Errorf("basePathOf(%q) = %q, want %q", in, got, want)
+		}
+	}
+	srv := New(Options{Feeds: newFakeFeeds(t), Sources: &fakeSources{}, BaseURL: "https://example.org/news/"})
+	r := httptest.NewRequest("GET", "/feeds/world", nil)
+	r.Header.Set("Accept", "text/html")
+	w := httptest.NewRecorder()
+	srv.ServeHTTP(w, r)
+	body := w.Body.String()
+	for _, s := range []string{`href="/news/status"`, `href="/news/assets/style.css?v=`, `value="https://example.org/news/feeds/world.atom"`} {
+		if !strings.Contains(body, s) {
+			t.Errorf("page lacks %s", s)
+		}
 	}
 }

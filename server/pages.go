@@ -5,6 +5,8 @@ import (
 	"embed"
 	"html/template"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/tributaryfeeds/tributary/feeds"
@@ -36,6 +38,9 @@ func newPages() *pages {
 
 // pageBase is what the layout needs on every page.
 type pageBase struct {
+	// Base is the path of server.base_url ("" or "/prefix"): links between
+	// pages are root-relative, so they work whichever host name reached
+	// the daemon; only feed URLs, which readers keep, are absolute.
 	Base, Version string
 	CSS, JS       string // asset URLs, fingerprinted
 	Nav           string // the current section: "feeds" or "status"
@@ -44,9 +49,18 @@ type pageBase struct {
 
 func (s *Server) pageBase(nav string) pageBase {
 	return pageBase{
-		Base: s.baseURL, Version: s.version, Nav: nav,
-		CSS: s.baseURL + s.assets.css.path, JS: s.baseURL + s.assets.js.path,
+		Base: s.basePath, Version: s.version, Nav: nav,
+		CSS: s.basePath + s.assets.css.path, JS: s.basePath + s.assets.js.path,
 	}
+}
+
+// basePathOf is the path of base_url without its trailing slash.
+func basePathOf(baseURL string) string {
+	u, err := url.Parse(baseURL)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimRight(u.EscapedPath(), "/")
 }
 
 // now is the pages' clock.
@@ -65,7 +79,7 @@ func (s *Server) feedURL(slug string, f feeds.Format) string {
 // pageURL is the feed's HTML page: the negotiated path, which a browser's
 // Accept header turns into HTML.
 func (s *Server) pageURL(slug string) string {
-	return s.baseURL + "/feeds/" + slug
+	return s.basePath + "/feeds/" + slug
 }
 
 func (s *Server) feedInfos() []feeds.Info {

@@ -62,7 +62,7 @@ func TestIndexAlternateLinks(t *testing.T) {
 	for _, a := range anchors {
 		hrefs[a["href"]] = true
 	}
-	for _, h := range []string{"http://feeds.example/status", "http://feeds.example/opml", "http://feeds.example/feeds/empty.json"} {
+	for _, h := range []string{"/status", "/opml", "/feeds/world", "http://feeds.example/feeds/empty.json"} {
 		if !hrefs[h] {
 			t.Errorf("no link to %s", h)
 		}

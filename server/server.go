@@ -69,13 +69,14 @@ type Options struct {
 
 // Server serves tributary's HTTP endpoints. It is an http.Handler.
 type Server struct {
-	feeds   Feeds
-	sources Sources
-	baseURL string
-	version string
-	log     *slog.Logger
-	token   atomic.Pointer[string]
-	websub  WebSub
+	feeds    Feeds
+	sources  Sources
+	baseURL  string
+	basePath string // the path of baseURL, for links between pages
+	version  string
+	log      *slog.Logger
+	token    atomic.Pointer[string]
+	websub   WebSub
 	// draining is set once shutdown begins: /readyz answers 503 so that
 	// balancers stop routing here before the listener closes.
 	draining atomic.Bool
@@ -92,17 +93,18 @@ type Server struct {
 // New returns a Server for opts.
 func New(opts Options) *Server {
 	s := &Server{
-		feeds:   opts.Feeds,
-		sources: opts.Sources,
-		baseURL: strings.TrimRight(opts.BaseURL, "/"),
-		version: opts.Version,
-		log:     opts.Logger,
-		headers: newHeaderCache(),
-		pages:   newPages(),
-		static:  newStaticHeaders(),
-		assets:  newAssets(),
-		clock:   opts.Now,
-		websub:  opts.WebSub,
+		feeds:    opts.Feeds,
+		sources:  opts.Sources,
+		baseURL:  strings.TrimRight(opts.BaseURL, "/"),
+		basePath: basePathOf(opts.BaseURL),
+		version:  opts.Version,
+		log:      opts.Logger,
+		headers:  newHeaderCache(),
+		pages:    newPages(),
+		static:   newStaticHeaders(),
+		assets:   newAssets(),
+		clock:    opts.Now,
+		websub:   opts.WebSub,
 	}
 	if s.clock == nil {
 		s.clock = time.Now

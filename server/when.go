@@ -90,6 +90,9 @@ func span(d time.Duration) string {
 
 // took writes a fetch duration: "340 ms", "2.4 s".
 func took(d time.Duration) string {
+	if d < time.Millisecond {
+		return "<1 ms"
+	}
 	if d < time.Second {
 		return fmt.Sprintf("%d ms", d.Milliseconds())
 	}

@@ -48,6 +48,9 @@ func TestSpanAndTook(t *testing.T) {
 			t.Errorf("span(%v) = %q, want %q", d, got, want)
 		}
 	}
+	if got := took(300 * time.Microsecond); got != "<1 ms" {
+		t.Errorf("took = %q", got)
+	}
 	if got := took(340 * time.Millisecond); got != "340 ms" {
 		t.Errorf("took = %q", got)
 	}
