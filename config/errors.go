@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -90,6 +91,41 @@ func (l ErrorList) hint(unset map[int][]string) ErrorList {
 	}
 	return l
 }
+
+// redact replaces, in each error on a line where values came from the
+// environment, those values with the reference that produced them: a value
+// (a token, a password) never reaches an error message, a log or a
+// terminal, even in part.
+func (l ErrorList) redact(env *envRefs) ErrorList {
+	for _, e := range l {
+		vals := slices.Clone(env.values[e.Line])
+		// Longest first, so a value containing another is replaced whole.
+		slices.SortFunc(vals, func(a, b envValue) int { return len(b.value) - len(a.value) })
+		for _, v := range vals {
+			e.Msg = strings.ReplaceAll(e.Msg, v.value, "${"+v.name+"}")
+		}
+		// A part of a value, quoted on its own ("port \"99999x\""), too.
+		e.Msg = quotedText.ReplaceAllStringFunc(e.Msg, func(q string) string {
+			text := q[1 : len(q)-1]
+			if u, err := strconv.Unquote(q); err == nil {
+				text = u
+			}
+			// yaml.v3 cuts long values short with "...".
+			text = strings.TrimSuffix(text, "...")
+			for _, v := range vals {
+				if text != "" && strings.Contains(v.value, text) {
+					return q[:1] + "${" + v.name + "}" + q[len(q)-1:]
+				}
+			}
+			return q
+		})
+	}
+	return l
+}
+
+// quotedText matches a "quoted" (Go syntax) or `backquoted` part of a
+// message.
+var quotedText = regexp.MustCompile("\"(?:[^\"\\\\]|\\\\.)*\"|`[^`]*`")
 
 // yamlLine matches the "line N: " prefix of yaml.v3 messages, after an
 // optional "yaml: " prefix.

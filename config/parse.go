@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"maps"
 	"net"
 	"os"
@@ -148,32 +147,30 @@ func parse(filename string, data []byte, getenv func(string) string, dir string)
 	if getenv == nil {
 		getenv = func(string) string { return "" }
 	}
-	if errs := checkEnv(filename, data, getenv); len(errs) > 0 {
-		return nil, errs
-	}
-	unset := unsetVars(data, getenv)
-	data = expand(data, getenv)
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		// The document did not parse: nothing else can be trusted.
-		return nil, yamlErrors(filename, err, nil).hint(unset)
+		// The document did not parse: nothing else can be trusted. No
+		// variable has been expanded yet, so no value can be echoed.
+		return nil, flowRefHint(yamlErrors(filename, err, nil), data)
 	}
+	// ${VAR} is expanded in the parsed scalars, never in the text: a value
+	// is taken literally, whatever YAML syntax it contains.
+	env := expandEnv(&doc, getenv)
 	c := Default()
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
 	// yaml.v3 decodes all it can around type errors and unknown fields:
 	// validating the rest as well reports every problem at once.
-	var msgs []string
-	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
-		var te *yaml.TypeError
-		if !errors.As(err, &te) {
-			return nil, yamlErrors(filename, err, &doc).hint(unset)
+	msgs := unknownFields(data)
+	if doc.Kind != 0 {
+		if err := doc.Decode(&c); err != nil {
+			var te *yaml.TypeError
+			if !errors.As(err, &te) {
+				return nil, yamlErrors(filename, err, &doc).hint(env.unset).redact(env)
+			}
+			msgs = append(msgs, te.Errors...)
 		}
-		msgs = te.Errors
 	}
 	errs := yamlMessages(filename, append(msgs, c.takeDecodeErrors()...), &doc)
-	sum := sha256.Sum256(data)
-	c.Checksum = hex.EncodeToString(sum[:])
+	c.Checksum = env.checksum(data)
 	root := docRoot(&doc)
 	c.complete(root)
 	if dir != "" {
@@ -186,10 +183,48 @@ func parse(filename string, data []byte, getenv func(string) string, dir string)
 	}
 	if len(errs) > 0 {
 		errs.sortByLine()
-		return nil, errs.hint(unset)
+		return nil, errs.hint(env.unset).redact(env)
 	}
-	c.Warnings = c.warnings(filename, unset)
+	c.Warnings = c.warnings(filename, env.unset)
 	return &c, nil
+}
+
+// flowRefHint adds a hint to syntax errors when a line has an unquoted
+// ${VAR} inside [...] or {...}: YAML reads its braces as flow syntax there,
+// and since values are expanded after parsing, the reference must be
+// quoted. (yaml.v3 often reports such an error at another line.)
+func flowRefHint(errs ErrorList, data []byte) ErrorList {
+	for n, line := range bytes.Split(data, []byte("\n")) {
+		i := bytes.Index(line, []byte("${"))
+		if i > 0 && bytes.ContainsAny(line[:i], "[{") && !bytes.ContainsAny(line[i-1:i], `"'`) {
+			for _, e := range errs {
+				e.Msg += fmt.Sprintf(` (line %d: inside [...] or {...}, quote a ${VAR} reference: "${VAR}")`, n+1)
+			}
+			break
+		}
+	}
+	return errs
+}
+
+// unknownFields returns yaml.v3's messages about keys that no field takes.
+// Only a Decoder checks for them (KnownFields), and it decodes the text as
+// written, before ${VAR} expansion: its other messages are not kept.
+func unknownFields(data []byte) []string {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	scratch := Default()
+	var msgs []string
+	var te *yaml.TypeError
+	if err := dec.Decode(&scratch); errors.As(err, &te) {
+		msgs = te.Errors
+	}
+	var out []string
+	for _, m := range append(msgs, scratch.takeDecodeErrors()...) {
+		if sub := yamlLine.FindStringSubmatch(m); sub != nil && unknownField.MatchString(sub[2]) {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // complete fills defaults that depend on other fields, and entry lines.
@@ -248,11 +283,94 @@ func (c *Config) warnings(file string, unset map[int][]string) []string {
 	return w
 }
 
-// expand replaces ${VAR} and ${VAR:-default} with values from getenv, and
-// "$${" with a literal "${". Anything else, unclosed braces included, is
-// left alone.
-func expand(data []byte, getenv func(string) string) []byte {
-	return scanRefs(data, func(_ int, _ []byte, expr string) string { return lookup(expr, getenv) })
+// envRefs is what expanding ${VAR} references in a document found.
+type envRefs struct {
+	// unset lists, by line, the references without a default whose
+	// variable is unset or empty.
+	unset map[int][]string
+	// values lists, by line, the non-empty values that came from the
+	// environment, so that messages never echo them.
+	values map[int][]envValue
+	// all is every expanded scalar value in document order, for the
+	// checksum.
+	all []string
+}
+
+type envValue struct{ name, value string }
+
+// maxEnvDepth bounds the walk of the document; the configuration nests a
+// handful of levels.
+const maxEnvDepth = 64
+
+// expandEnv replaces ${VAR} and ${VAR:-default} in every scalar value of
+// doc (mapping keys are not expanded) with values from getenv, and "$${"
+// with a literal "${". A value is inserted as it is: it is never parsed as
+// YAML, so " #", a leading "!", "*" or "&", quotes and backslash escapes in
+// it stay literal. A plain scalar's type is read again from its new value
+// (so "concurrency: ${N}" is a number), except that a non-empty value is
+// never null.
+func expandEnv(doc *yaml.Node, getenv func(string) string) *envRefs {
+	env := &envRefs{unset: make(map[int][]string), values: make(map[int][]envValue)}
+	var walk func(n *yaml.Node, depth int)
+	walk = func(n *yaml.Node, depth int) {
+		if n == nil || depth > maxEnvDepth {
+			return
+		}
+		switch n.Kind {
+		case yaml.DocumentNode, yaml.SequenceNode:
+			for _, c := range n.Content {
+				walk(c, depth+1)
+			}
+		case yaml.MappingNode:
+			for i := 1; i < len(n.Content); i += 2 {
+				walk(n.Content[i], depth+1)
+			}
+		case yaml.ScalarNode:
+			env.expandScalar(n, getenv)
+		}
+		// Aliases share their anchor's node, expanded where it stands.
+	}
+	walk(doc, 0)
+	return env
+}
+
+func (env *envRefs) expandScalar(n *yaml.Node, getenv func(string) string) {
+	if !strings.Contains(n.Value, "${") {
+		return
+	}
+	out := scanRefs([]byte(n.Value), func(_ int, _ []byte, expr string) string {
+		name, _, hasDef := strings.Cut(expr, ":-")
+		v := lookup(expr, getenv)
+		if !hasDef && getenv(name) == "" && !slices.Contains(env.unset[n.Line], expr) {
+			env.unset[n.Line] = append(env.unset[n.Line], expr)
+		}
+		if v != "" && getenv(name) == v {
+			env.values[n.Line] = append(env.values[n.Line], envValue{name: name, value: v})
+		}
+		return v
+	})
+	n.Value = string(out)
+	env.all = append(env.all, n.Value)
+	quoted := n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) != 0
+	if quoted || n.Style&yaml.TaggedStyle != 0 {
+		return // a string, or the type its tag names
+	}
+	n.Tag = ""
+	if n.ShortTag() == "!!null" && n.Value != "" {
+		n.Tag = "!!str" // "null" or "~" from the environment is text
+	}
+}
+
+// checksum is the SHA-256 of the file's bytes and of every expanded value,
+// so a reload after a variable changed is not skipped as unchanged.
+func (env *envRefs) checksum(data []byte) string {
+	h := sha256.New()
+	h.Write(data)
+	for _, v := range env.all {
+		h.Write([]byte{0})
+		h.Write([]byte(v))
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // scanRefs calls fn with the line, the line's text before the reference
@@ -290,61 +408,6 @@ func scanRefs(data []byte, fn func(line int, text []byte, expr string) string) [
 		}
 	}
 	return out.Bytes()
-}
-
-// commented reports whether a line's text up to a reference (before) has
-// started a YAML comment: a '#' at the start or after white space, outside
-// quotes. Expansion ignores comments (expanding one is harmless), but
-// warnings and errors about a commented-out ${VAR} would mislead.
-func commented(before []byte) bool {
-	var quote byte
-	for i, c := range before {
-		switch {
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			}
-		case c == '"' || c == '\'':
-			if i == 0 || before[i-1] == ' ' || before[i-1] == '\t' || before[i-1] == ':' || before[i-1] == '[' || before[i-1] == ',' || before[i-1] == '{' {
-				quote = c
-			}
-		case c == '#' && (i == 0 || before[i-1] == ' ' || before[i-1] == '\t'):
-			return true
-		}
-	}
-	return false
-}
-
-// checkEnv rejects ${VAR} values with a line break: expansion is textual,
-// so one would change the YAML's structure and shift every later line
-// number in messages.
-func checkEnv(filename string, data []byte, getenv func(string) string) ErrorList {
-	var errs ErrorList
-	scanRefs(data, func(line int, before []byte, expr string) string {
-		if v := lookup(expr, getenv); !commented(before) && strings.ContainsAny(v, "\r\n") {
-			errs = append(errs, &Error{File: filename, Line: line, Field: "${" + expr + "}",
-				Msg: "the environment value contains a line break, which cannot be expanded into YAML"})
-		}
-		return ""
-	})
-	return errs
-}
-
-// unsetVars returns, by line, the ${VAR} references without a default
-// whose variable is unset or empty: the value they expand to is empty,
-// which is rarely what the author meant.
-func unsetVars(data []byte, getenv func(string) string) map[int][]string {
-	unset := make(map[int][]string)
-	scanRefs(data, func(line int, before []byte, expr string) string {
-		if commented(before) {
-			return ""
-		}
-		if _, _, hasDef := strings.Cut(expr, ":-"); !hasDef && getenv(expr) == "" && !slices.Contains(unset[line], expr) {
-			unset[line] = append(unset[line], expr)
-		}
-		return ""
-	})
-	return unset
 }
 
 func lookup(expr string, getenv func(string) string) string {
