@@ -325,13 +325,20 @@ func TestRenderBoundsTabs(t *testing.T) {
 func TestRenderCancelledFetch(t *testing.T) {
 	srv := site(t, map[string]http.HandlerFunc{})
 	b := newBrowser(t, Options{})
-	ctx, cancel := context.WithCancel(context.Background())
-	time.AfterFunc(500*time.Millisecond, cancel)
-	_, err := b.Render(ctx, Page{URL: srv.URL + "/hang", Timeout: 20 * time.Second})
-	if !errors.Is(err, context.Canceled) {
-		t.Errorf("err = %v, want cancelled", err)
+	if _, err := render(t, b, Page{URL: srv.URL + "/nothing"}); err == nil {
+		t.Fatal("want a 404") // also starts the browser
 	}
-	assertNoTabsLeft(t, b)
+	// Cancelled while the tab opens, while it navigates, while it waits:
+	// no tab is left behind.
+	for _, after := range []time.Duration{0, 5 * time.Millisecond, 30 * time.Millisecond, 300 * time.Millisecond} {
+		ctx, cancel := context.WithCancel(context.Background())
+		time.AfterFunc(after, cancel)
+		_, err := b.Render(ctx, Page{URL: srv.URL + "/hang", Timeout: 20 * time.Second})
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("cancelled after %s: err = %v, want cancelled", after, err)
+		}
+		assertNoTabsLeft(t, b)
+	}
 }
 
 // assertNoTabsLeft checks that only the browser's first blank tab is open.

@@ -35,6 +35,8 @@ const (
 	// after this share of its time is read as it is (a hanging image or
 	// analytics script must not lose the listing).
 	loadShare = 2
+	// openTimeout bounds opening and disposing of a tab's browser context.
+	openTimeout = 10 * time.Second
 	// lookupTimeout bounds one DNS lookup of the private-address guard.
 	lookupTimeout = 5 * time.Second
 )
@@ -120,11 +122,10 @@ func (b *Browser) render(ctx context.Context, p Page) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Each page gets a fresh browser context: its own cookie jar and
-	// proxy, disposed of with the tab.
-	tabCtx, closeTab := chromedp.NewContext(bctx, chromedp.WithNewBrowserContext(func(c *target.CreateBrowserContextParams) {
-		c.ProxyServer = p.Proxy
-	}))
+	tabCtx, closeTab, err := b.openTab(bctx, p.Proxy)
+	if err != nil {
+		return nil, err
+	}
 	defer closeTab()
 	// actx bounds every step; the fetch's own cancellation ends it too.
 	actx, cancel := context.WithDeadline(tabCtx, deadline)
@@ -145,6 +146,37 @@ func (b *Browser) render(ctx context.Context, p Page) (*Result, error) {
 		}
 	}
 	return res, err
+}
+
+// openTab creates a tab in a fresh browser context (its own cookie jar and
+// proxy) and returns its chromedp context. Both are created here, under a
+// short timeout of their own rather than the fetch's, and the returned
+// close disposes of the browser context whatever happened: that closes the
+// tab and any window the page opened, even when a cancelled fetch left
+// chromedp without a handle on them.
+func (b *Browser) openTab(bctx context.Context, proxy string) (context.Context, func(), error) {
+	br := chromedp.FromContext(bctx).Browser
+	octx, cancel := context.WithTimeout(bctx, openTimeout)
+	defer cancel()
+	bc, err := cdp.Call(octx, br, target.CreateBrowserContext, target.CreateBrowserContextParams{ProxyServer: proxy})
+	if err != nil {
+		return nil, nil, fmt.Errorf("open tab: %w", err)
+	}
+	dispose := func() {
+		dctx, cancel := context.WithTimeout(context.Background(), openTimeout)
+		defer cancel()
+		_, _ = cdp.Call(dctx, br, target.DisposeBrowserContext, target.DisposeBrowserContextParams{BrowserContextID: bc.BrowserContextID})
+	}
+	tab, err := cdp.Call(octx, br, target.CreateTarget, target.CreateTargetParams{URL: "about:blank", BrowserContextID: bc.BrowserContextID})
+	if err != nil {
+		dispose()
+		return nil, nil, fmt.Errorf("open tab: %w", err)
+	}
+	tabCtx, closeTab := chromedp.NewContext(bctx, chromedp.WithTargetID(tab.TargetID))
+	return tabCtx, func() {
+		closeTab()
+		dispose()
+	}, nil
 }
 
 func hostOf(site string, page *url.URL) string {
