@@ -193,3 +193,33 @@ func TestNewDefaults(t *testing.T) {
 		t.Errorf("items = %+v", res.Items)
 	}
 }
+
+// TestFetchDeepNestingFails is issue 8's hostile feed end to end: an item
+// nesting 300,000 elements (3.3 MB) served over HTTP fails the fetch with a
+// clear error, and a repaired, truncated feed is fetched with a warning.
+func TestFetchDeepNestingFails(t *testing.T) {
+	const depth = 300_000
+	deep := `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item><title>deep</title><description>` +
+		strings.Repeat("<x>", depth) + strings.Repeat("</x>", depth) + `</description></item></channel></rss>`
+	cut := `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item><guid>a</guid><title>kept</title></item><item><guid>b</guid><title>also kept</title><description><![CDATA[cut`
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		if r.URL.Path == "/deep.rss" {
+			fmt.Fprint(w, deep)
+			return
+		}
+		fmt.Fprint(w, cut)
+	}))
+	defer srv.Close()
+	_, err := newSource(srv.URL+"/deep.rss").Fetch(context.Background(), sources.Request{})
+	if !errors.Is(err, ErrTooDeep) || !strings.Contains(err.Error(), "/deep.rss") {
+		t.Errorf("deep feed: err = %v, want ErrTooDeep naming the URL", err)
+	}
+	res, err := newSource(srv.URL+"/cut.rss").Fetch(context.Background(), sources.Request{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Items) != 2 || len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], "ill-formed XML") {
+		t.Errorf("cut feed: %d items, warnings %q", len(res.Items), res.Warnings)
+	}
+}
