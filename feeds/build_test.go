@@ -55,8 +55,10 @@ func TestBuildDedupe(t *testing.T) {
 	st.add(
 		item("a", "x1", "https://e.org/1?utm_source=a", 1*time.Minute),
 		item("b", "y1", "HTTPS://E.ORG:443/1#top", 2*time.Minute), // same canonical link, older: dropped
-		item("b", "x1", "https://other.org/x1", 3*time.Minute),    // same id from another source: dropped
-		item("c", "z", "https://e.org/1/", 4*time.Minute),         // trailing slash differs: kept
+		item("b", "x1", "https://other.org/x1", 3*time.Minute),    // same short local id from another source: kept
+		item("c", "tag:e.org,2024:1", "https://c.org/1", 3*time.Minute),
+		item("b", "tag:e.org,2024:1", "https://b.org/1", 3*time.Minute+time.Second), // same global id from another source: dropped
+		item("c", "z", "https://e.org/1/", 4*time.Minute),                           // trailing slash differs: kept
 		item("a", "nolink", "", 5*time.Minute),
 		item("b", "nolink2", "", 6*time.Minute),
 	)
@@ -65,7 +67,7 @@ func TestBuildDedupe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"a/x1", "c/z", "a/nolink", "b/nolink2"}
+	want := []string{"a/x1", "b/x1", "c/tag:e.org,2024:1", "c/z", "a/nolink", "b/nolink2"}
 	if fmt.Sprint(ids(got)) != fmt.Sprint(want) {
 		t.Errorf("got %v, want %v", ids(got), want)
 	}
@@ -233,6 +235,18 @@ func TestBuildDedupeLimitAfterMerge(t *testing.T) {
 	for i, it := range got {
 		if want := fmt.Sprintf("a%02d", i); it.ID != want {
 			t.Errorf("item %d = %s, want a/%s", i, it.Source+"/"+it.ID, want)
+		}
+	}
+}
+
+func TestGlobalID(t *testing.T) {
+	for id, want := range map[string]bool{
+		"42": false, "post-7": false, "": false, "x1": false,
+		"https://e.org/?p=1": true, "tag:e.org,2024:1": true, "urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66": true,
+		"6e8bc430-9c3a-11d9-9669-0800200c9a66": true, "yt:video:dQw4w9WgXcQ": true, "c:": false,
+	} {
+		if got := globalID(id); got != want {
+			t.Errorf("globalID(%q) = %v, want %v", id, got, want)
 		}
 	}
 }

@@ -1,6 +1,10 @@
 package feeds
 
-import "github.com/tributaryfeeds/tributary/sources"
+import (
+	"net/url"
+
+	"github.com/tributaryfeeds/tributary/sources"
+)
 
 // dedupe returns the first limit items of items (in store order, newest
 // first) that do not duplicate an earlier one. The rule, also in the README:
@@ -10,12 +14,16 @@ import "github.com/tributaryfeeds/tributary/sources"
 //     that all link to the show's page, or permalinks that differ only by
 //     their #fragment, are all kept.
 //   - Across sources, two items are the same story when they have the same
-//     id, or the same canonical link (see canonicalLink) that identifies the
-//     item in both sources, that is, no other candidate of either source has
-//     that link. A link shared by several items of a source says nothing
-//     about which story it is, so it never merges anything.
+//     global id (see globalID), or the same canonical link (see
+//     canonicalLink) that identifies the item in both sources, that is, no
+//     other candidate of either source has that link. A link shared by
+//     several items of a source says nothing about which story it is, so it
+//     never merges anything; nor does a short local GUID such as "42", which
+//     two unrelated sources number independently.
 //
-// The first copy (the newest, in store order) wins.
+// The first copy (the newest, in store order) wins. Link sharing is judged
+// among the candidates read (the feed's window and a margin), not the
+// whole store.
 func dedupe(items []sources.Item, limit int) []sources.Item {
 	type sourceLink struct{ source, link string }
 	links := make([]string, len(items))
@@ -35,7 +43,8 @@ func dedupe(items []sources.Item, limit int) []sources.Item {
 		if len(out) == limit {
 			break
 		}
-		if _, dup := ids[it.ID]; it.ID != "" && dup {
+		global := globalID(it.ID)
+		if _, dup := ids[it.ID]; global && dup {
 			continue
 		}
 		link := links[i]
@@ -45,7 +54,7 @@ func dedupe(items []sources.Item, limit int) []sources.Item {
 		if owner, dup := linkOwner[link]; link != "" && dup && owner != it.Source {
 			continue
 		}
-		if it.ID != "" {
+		if global {
 			ids[it.ID] = struct{}{}
 		}
 		if link != "" {
@@ -54,4 +63,16 @@ func dedupe(items []sources.Item, limit int) []sources.Item {
 		out = append(out, *it)
 	}
 	return out
+}
+
+// globalID reports whether an item id can name the same story in two
+// sources: an absolute URI (a permalink, tag:, urn:) or an opaque id long
+// enough not to collide by chance (a UUID, a content hash). Short ids
+// ("42", "post-7") are numbered by each source on its own.
+func globalID(id string) bool {
+	if len(id) >= 20 {
+		return true
+	}
+	u, err := url.Parse(id)
+	return err == nil && u.Scheme != "" && u.Opaque+u.Host+u.Path != ""
 }
