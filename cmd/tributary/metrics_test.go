@@ -21,7 +21,14 @@ func TestMetrics(t *testing.T) {
 	if stored != 3 {
 		t.Fatalf("wire stored %d items, want 3", stored)
 	}
-	// Nothing asked for the feed yet: it is rendered by this request,
+	// The publisher applies stored changes after its debounce window; until
+	// then a feed is rendered from the versions it knew. The JSON Feed shows
+	// when the fetch has been applied.
+	waitFor(t, "the fetch applied to the feed", func() bool {
+		_, body := get(t, base+"/feeds/news.json")
+		return strings.Count(string(body), `"id":`) == 3
+	})
+	// Nothing asked for the Atom feed yet: it is rendered by this request,
 	// from what is stored.
 	resp, _ := get(t, base+"/feeds/news.atom")
 	etag := resp.Header.Get("ETag")
