@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -275,17 +277,16 @@ func TestOnChangeOnlyOnChange(t *testing.T) {
 	if err := h.s.Sync(compile(t, c)); err != nil {
 		t.Fatal(err)
 	}
-	run() // keep 1, but the upstream still lists both: nothing pruned
-	if got := len(h.changed()); got != 2 {
-		t.Fatalf("OnChange called %d times, want 2: an item the upstream lists was pruned", got)
-	}
-	ids = []string{"1"}
-	run() // unchanged, but item 2 left the upstream and is pruned
+	run() // keep 1 bounds the fetch: the newest is stored, item 2 pruned
 	if got := len(h.changed()); got != 3 {
-		t.Fatalf("OnChange called %d times after prune, want 3", got)
+		t.Fatalf("OnChange called %d times, want 3: item 2 pruned", got)
+	}
+	run() // the same listing: nothing changes, nothing comes back
+	if got := len(h.changed()); got != 3 {
+		t.Fatalf("OnChange called %d times, want 3: a dropped item came back", got)
 	}
 	if _, ok := h.store.item("a-1", "2"); ok {
-		t.Error("item 2 not pruned")
+		t.Error("item 2 stored beyond keep")
 	}
 }
 
@@ -471,16 +472,20 @@ func value(t *testing.T, m prometheus.Metric) float64 {
 	return pb.GetCounter().GetValue()
 }
 
-// TestPruneKeepsWhatUpstreamLists: with more items upstream than keep,
-// pruning to keep would bring the pruned items back as new, with a new
-// first-seen date, on every fetch.
-func TestPruneKeepsWhatUpstreamLists(t *testing.T) {
+// TestKeepBoundsOneFetch: with more items upstream than keep, one fetch
+// stores the newest keep (undated ones count as newest, in the upstream's
+// order), says so in the status, and the next fetch changes nothing: the
+// dropped items never come and go.
+func TestKeepBoundsOneFetch(t *testing.T) {
+	base := time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC)
 	h := newHarness(t, nil)
 	h.add("a-1", func(context.Context, sources.Request) (*sources.Result, error) {
 		res := &sources.Result{}
-		for i := range 10 {
-			res.Items = append(res.Items, sources.Item{ID: fmt.Sprint(i), Title: "undated"})
+		// Oldest first, as some upstreams list them, then two undated.
+		for i := range 1000 {
+			res.Items = append(res.Items, sources.Item{ID: fmt.Sprintf("d%04d", i), Title: "dated", Published: base.Add(time.Duration(i) * time.Hour)})
 		}
+		res.Items = append(res.Items, sources.Item{ID: "u1", Title: "undated"}, sources.Item{ID: "u2", Title: "undated"})
 		return res, nil
 	})
 	c := cfg(config.Fetch{}, "a-1")
@@ -491,7 +496,20 @@ func TestPruneKeepsWhatUpstreamLists(t *testing.T) {
 	if err := h.s.RunOnce(context.Background(), "a-1"); err != nil {
 		t.Fatal(err)
 	}
-	first, _ := h.store.item("a-1", "7")
+	counts, _ := h.store.Counts(context.Background())
+	if counts["a-1"] != 5 {
+		t.Fatalf("%d items stored, want 5", counts["a-1"])
+	}
+	for _, id := range []string{"u1", "u2", "d0999", "d0998", "d0997"} {
+		if _, ok := h.store.item("a-1", id); !ok {
+			t.Errorf("item %s, among the newest, not stored", id)
+		}
+	}
+	st := h.store.get(t, "a-1")
+	if !strings.Contains(st.LastError, "the upstream listed 1002 items; stored the newest 5") {
+		t.Errorf("status does not say the upstream listed more: %q", st.LastError)
+	}
+	first, _ := h.store.item("a-1", "d0997")
 	h.clock.Add(time.Hour)
 	if err := h.s.RunOnce(context.Background(), "a-1"); err != nil {
 		t.Fatal(err)
@@ -499,10 +517,69 @@ func TestPruneKeepsWhatUpstreamLists(t *testing.T) {
 	if n := len(h.changed()); n != 1 {
 		t.Errorf("OnChange called %d times, want 1: the second fetch changed something", n)
 	}
-	again, ok := h.store.item("a-1", "7")
+	again, ok := h.store.item("a-1", "d0997")
 	if !ok || !again.FirstSeen.Equal(first.FirstSeen) {
-		t.Errorf("item 7 first seen %v, then %v (stored: %v)", first.FirstSeen, again.FirstSeen, ok)
+		t.Errorf("item first seen %v, then %v (stored: %v)", first.FirstSeen, again.FirstSeen, ok)
 	}
+}
+
+// TestUpstreamTextCapped: a warning or an error carrying megabytes of
+// upstream text is stored and logged clipped.
+func TestUpstreamTextCapped(t *testing.T) {
+	huge := strings.Repeat("x", 4<<20)
+	var logs strings.Builder
+	var mu sync.Mutex
+	h := newHarness(t, func(o *Options) {
+		o.Logger = slog.New(slog.NewTextHandler(lockedWriter{&mu, &logs}, nil))
+	})
+	warnings := []string{"date " + huge + " not understood"}
+	for i := range 100 {
+		warnings = append(warnings, fmt.Sprintf("warning %d", i))
+	}
+	var fail bool
+	h.add("a-1", func(context.Context, sources.Request) (*sources.Result, error) {
+		if fail {
+			return nil, errors.New("parse: " + huge)
+		}
+		return &sources.Result{Warnings: warnings}, nil
+	})
+	if err := h.s.Sync(compile(t, cfg(config.Fetch{}, "a-1"))); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.s.RunOnce(context.Background(), "a-1"); err != nil {
+		t.Fatal(err)
+	}
+	st := h.store.get(t, "a-1")
+	if n := len(st.LastError); n > maxLastError || !strings.HasPrefix(st.LastError, "date xxx") ||
+		!strings.Contains(st.LastError, "warning 18; 81 more warnings") {
+		t.Errorf("last_error of %d bytes: %.400q", n, st.LastError)
+	}
+	if first, _, _ := strings.Cut(st.LastError, ";"); len(first) > maxWarning {
+		t.Errorf("one warning of %d bytes", len(first))
+	}
+	fail = true
+	if err := h.s.RunOnce(context.Background(), "a-1"); err == nil {
+		t.Fatal("no error")
+	}
+	if st := h.store.get(t, "a-1"); len(st.LastError) > maxLastError || !strings.HasPrefix(st.LastError, "fetch a-1: parse: xxx") {
+		t.Errorf("last_error of %d bytes: %.100q", len(st.LastError), st.LastError)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if n := logs.Len(); n > 3*maxLastError || !strings.Contains(logs.String(), "parse: xxx") {
+		t.Errorf("%d bytes logged: %.300q", n, logs.String())
+	}
+}
+
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  *strings.Builder
+}
+
+func (l lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
 
 // TestRefreshIgnoresNotBefore: an operator's refresh fetches even while

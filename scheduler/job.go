@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
-	"strings"
 	"time"
 
 	"github.com/tributaryfeeds/tributary/metrics"
@@ -133,7 +132,7 @@ func (s *Scheduler) call(ctx context.Context, e *entry, st store.State, limit ti
 			res, err = nil, fmt.Errorf("source %s panicked: %v", e.cfg.Name, r)
 		}
 	}()
-	req := sources.Request{ETag: st.ETag, LastModified: st.LastModified, Known: s.known(e.cfg.Name)}
+	req := sources.Request{ETag: st.ETag, LastModified: st.LastModified, Known: s.known(e.cfg.Name), Keep: e.cfg.Compiled.Keep}
 	res, err = e.src.Fetch(ctx, req)
 	if err == nil && res == nil {
 		err = errors.New("source returned no result")
@@ -162,6 +161,9 @@ func (s *Scheduler) save(ctx context.Context, e *entry, res *sources.Result) (ou
 	}
 	name := e.cfg.Name
 	o := outcome{kind: metrics.OutcomeOK}
+	// keep bounds one fetch too: a feed of 100,000 items stores the
+	// newest keep, and says so.
+	sources.KeepNewest(res, e.cfg.Compiled.Keep)
 	for i := range res.Items {
 		res.Items[i].Source = name
 	}
@@ -170,10 +172,10 @@ func (s *Scheduler) save(ctx context.Context, e *entry, res *sources.Result) (ou
 		return o, fmt.Errorf("store %s: %w", name, err)
 	}
 	o.new, o.updated = stats.New, stats.Updated
-	// Keep at least what the upstream lists now: pruning an item it still
-	// lists would bring it back as new on the next fetch, with a new
-	// first-seen date, every cycle.
-	n, err := s.opts.Store.Prune(ctx, name, max(e.cfg.Compiled.Keep, len(res.Items)))
+	// What this fetch stored is never more than keep (KeepNewest above),
+	// so pruning to keep never drops an item the upstream lists now, which
+	// would come back as new, with a new first-seen date, every cycle.
+	n, err := s.opts.Store.Prune(ctx, name, e.cfg.Compiled.Keep)
 	if err != nil {
 		return o, fmt.Errorf("prune %s: %w", name, err)
 	}
@@ -184,7 +186,7 @@ func (s *Scheduler) save(ctx context.Context, e *entry, res *sources.Result) (ou
 // succeeded records a successful fetch and the upstream's validators.
 func (s *Scheduler) succeeded(ctx context.Context, st store.State, res *sources.Result, now time.Time) {
 	st.LastFetch, st.LastSuccess = now, now
-	st.LastError = strings.Join(res.Warnings, "; ")
+	st.LastError = joinWarnings(res.Warnings)
 	st.Failures = 0
 	if res.ETag != "" || res.LastModified != "" || !res.NotModified {
 		st.ETag, st.LastModified = res.ETag, res.LastModified
@@ -198,7 +200,7 @@ func (s *Scheduler) succeeded(ctx context.Context, st store.State, res *sources.
 // fetch can still be conditional.
 func (s *Scheduler) failed(ctx context.Context, st store.State, err error, now time.Time) {
 	st.LastFetch = now
-	st.LastError = err.Error()
+	st.LastError = errorText(err)
 	st.Failures++
 	d := backoff(st.Failures)
 	d += s.random(d / 10)

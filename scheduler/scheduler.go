@@ -111,6 +111,7 @@ func New(opts Options) *Scheduler {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
+	opts.Logger = slog.New(clipHandler{opts.Logger.Handler()})
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}

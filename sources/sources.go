@@ -80,6 +80,10 @@ type Request struct {
 	// Known reports whether an item is already stored, so expensive per-item
 	// work (full-text extraction) is not repeated. It may be nil.
 	Known func(ctx context.Context, id string) bool
+	// Keep is how many items will be stored from this fetch (the newest;
+	// see KeepNewest); zero: no bound. Sources may trim early to save work
+	// on items that would be dropped.
+	Keep int
 }
 
 // Result is what one fetch produced.

@@ -110,6 +110,8 @@ func (s *source) Fetch(ctx context.Context, req sources.Request) (*sources.Resul
 	if err != nil || res == nil || res.NotModified {
 		return res, err
 	}
+	// Pages of items that will not be stored are not worth fetching.
+	sources.KeepNewest(res, req.Keep)
 	todo := s.plan(ctx, req, res.Items)
 	pctx, cancel := s.pageContext(ctx)
 	defer cancel()

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -352,4 +353,27 @@ func css(t testing.TB, expr string) *config.Selector {
 		t.Fatal(err)
 	}
 	return sel
+}
+
+// TestKeepSkipsDroppedPages: items beyond the fetch's keep bound are
+// dropped before their pages are fetched.
+func TestKeepSkipsDroppedPages(t *testing.T) {
+	s := newSite(t)
+	var items static
+	for _, p := range []string{"a", "b", "c", "d"} {
+		items = append(items, teaser(s.URL+"/en/news/"+p+".html"))
+	}
+	res, err := wrap(t, items, ".entry").Fetch(context.Background(), sources.Request{Keep: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Items) != 2 || res.Items[1].Link != s.URL+"/en/news/b.html" {
+		t.Errorf("items %+v", res.Items)
+	}
+	if s.hitsOf("/en/news/c.html")+s.hitsOf("/en/news/d.html") != 0 {
+		t.Error("pages of dropped items fetched")
+	}
+	if !slices.ContainsFunc(res.Warnings, func(w string) bool { return strings.Contains(w, "listed 4 items") }) {
+		t.Errorf("warnings %q", res.Warnings)
+	}
 }
