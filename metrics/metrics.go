@@ -106,3 +106,24 @@ func (m *Metrics) ForgetFeed(slug string) {
 	m.FeedItems.DeletePartialMatch(l)
 	m.FeedRenders.DeletePartialMatch(l)
 }
+
+// WatchStore exports the store's health, read at each scrape:
+// tributary_store_healthy (1 while writes succeed, 0 while they fail) and
+// tributary_store_write_errors_total.
+func (m *Metrics) WatchStore(healthy func() bool, failures func() int64) {
+	m.Registry.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "tributary_store_healthy",
+			Help: "1 while store writes succeed, 0 while they fail (full disk, lost database).",
+		}, func() float64 {
+			if healthy() {
+				return 1
+			}
+			return 0
+		}),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "tributary_store_write_errors_total",
+			Help: "Store writes that failed since start.",
+		}, func() float64 { return float64(failures()) }),
+	)
+}

@@ -168,6 +168,7 @@ func (s *Scheduler) save(ctx context.Context, e *entry, res *sources.Result) (ou
 		res.Items[i].Source = name
 	}
 	stats, err := s.opts.Store.Upsert(ctx, name, res.Items, s.opts.Now())
+	s.opts.Health.Record(err, s.opts.Now())
 	if err != nil {
 		return o, fmt.Errorf("store %s: %w", name, err)
 	}
@@ -176,6 +177,7 @@ func (s *Scheduler) save(ctx context.Context, e *entry, res *sources.Result) (ou
 	// so pruning to keep never drops an item the upstream lists now, which
 	// would come back as new, with a new first-seen date, every cycle.
 	n, err := s.opts.Store.Prune(ctx, name, e.cfg.Compiled.Keep)
+	s.opts.Health.Record(err, s.opts.Now())
 	if err != nil {
 		return o, fmt.Errorf("prune %s: %w", name, err)
 	}
@@ -212,7 +214,9 @@ func (s *Scheduler) failed(ctx context.Context, st store.State, err error, now t
 }
 
 func (s *Scheduler) setState(ctx context.Context, st store.State) {
-	if err := s.opts.Store.SetState(ctx, st); err != nil {
+	err := s.opts.Store.SetState(ctx, st)
+	s.opts.Health.Record(err, s.opts.Now())
+	if err != nil {
 		s.log.Error("save fetch state", "source", st.Source, "err", err)
 	}
 }

@@ -67,6 +67,8 @@ type Options struct {
 	// a fetch and the requests it makes count once per host. Nil: the
 	// scheduler keeps its own.
 	Hosts *limit.Hosts
+	// Health records the outcome of every store write; nil records none.
+	Health *store.Health
 }
 
 // Scheduler runs configured sources on their schedules. Its methods are safe

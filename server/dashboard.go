@@ -75,7 +75,8 @@ func (s *Server) serveStatusHTML(w http.ResponseWriter, r *http.Request) int {
 		Problems int
 		Sources  []sourceView
 		Feeds    []feedLinks
-	}{Page: s.pageBase("status"), Feeds: s.feedLinks(s.feedInfos(), now)}
+		Store    store.HealthStatus
+	}{Page: s.pageBase("status"), Feeds: s.feedLinks(s.feedInfos(), now), Store: s.health.Status()}
 	n := map[scheduler.Health]int{}
 	for _, st := range byHealth(srcs) {
 		n[st.Health]++

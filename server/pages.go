@@ -160,14 +160,20 @@ func (s *Server) serveHealth(w http.ResponseWriter, _ *http.Request) int {
 }
 
 // ready is what /readyz and the tributary_ready gauge report: not while
-// draining for shutdown, so balancers move away first.
+// draining for shutdown, so balancers move away first, and not while store
+// writes fail: a replica whose disk is full keeps serving its last
+// renders, but a balancer should prefer another.
 func (s *Server) ready() bool {
-	return s.feeds != nil && s.feeds.Ready() && !s.draining.Load()
+	return s.feeds != nil && s.feeds.Ready() && !s.draining.Load() && s.health.OK()
 }
 
 func (s *Server) serveReady(w http.ResponseWriter, r *http.Request) int {
 	if !s.ready() {
-		http.Error(w, "not ready", http.StatusServiceUnavailable)
+		msg := "not ready"
+		if !s.health.OK() {
+			msg = "not ready: store writes failing"
+		}
+		http.Error(w, msg, http.StatusServiceUnavailable)
 		return http.StatusServiceUnavailable
 	}
 	return s.serveHealth(w, r)

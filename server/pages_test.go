@@ -100,13 +100,29 @@ func TestStatusJSON(t *testing.T) {
 	if w.Code != 200 || w.Header().Get("Content-Type") != "application/json; charset=utf-8" {
 		t.Fatalf("code %d, Content-Type %q", w.Code, w.Header().Get("Content-Type"))
 	}
-	var doc map[string][]map[string]any
-	if err := json.Unmarshal(w.Body.Bytes(), &doc); err != nil {
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(w.Body.Bytes(), &top); err != nil {
 		t.Fatal(err)
 	}
-	if len(doc) != 2 || len(doc["sources"]) != 2 || len(doc["feeds"]) != 2 {
+	var st map[string]any
+	doc := map[string][]map[string]any{}
+	for k, v := range top {
+		var err error
+		if k == "store" {
+			err = json.Unmarshal(v, &st)
+		} else {
+			var list []map[string]any
+			err = json.Unmarshal(v, &list)
+			doc[k] = list
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", k, err)
+		}
+	}
+	if len(top) != 3 || len(doc["sources"]) != 2 || len(doc["feeds"]) != 2 {
 		t.Fatalf("shape: %s", w.Body.String())
 	}
+	checkJSON(t, st, map[string]any{"ok": true, "failing_since": nil, "write_errors": 0.0})
 	wantSource := map[string]any{
 		"name": "world-wire", "kind": "feed", "schedule": "*/15 * * * *", "items": 120.0,
 		"last_fetch": "2026-03-04T05:06:07Z", "last_success": "2026-03-04T05:06:07Z",

@@ -65,6 +65,9 @@ type Options struct {
 	Now func() time.Time
 	// WebSub serves /websub and /websub/callback/...; nil: 404.
 	WebSub WebSub
+	// Health is the store's write health, shown on the status pages and
+	// required for readiness; nil counts as healthy.
+	Health *store.Health
 }
 
 // Server serves tributary's HTTP endpoints. It is an http.Handler.
@@ -80,6 +83,7 @@ type Server struct {
 	// draining is set once shutdown begins: /readyz answers 503 so that
 	// balancers stop routing here before the listener closes.
 	draining atomic.Bool
+	health   *store.Health
 
 	headers  headerCache
 	counters *counters
@@ -99,6 +103,7 @@ func New(opts Options) *Server {
 		basePath: basePathOf(opts.BaseURL),
 		version:  opts.Version,
 		log:      opts.Logger,
+		health:   opts.Health,
 		headers:  newHeaderCache(),
 		pages:    newPages(),
 		static:   newStaticHeaders(),

@@ -58,7 +58,16 @@ type feedJSON struct {
 	Updated jsonTime `json:"updated"`
 }
 
+// storeJSON is the store's write health.
+type storeJSON struct {
+	OK           bool     `json:"ok"`
+	FailingSince jsonTime `json:"failing_since"`
+	Problem      string   `json:"problem,omitempty"`
+	WriteErrors  int64    `json:"write_errors"`
+}
+
 type statusJSON struct {
+	Store   storeJSON    `json:"store"`
 	Sources []sourceJSON `json:"sources"`
 	Feeds   []feedJSON   `json:"feeds"`
 }
@@ -77,7 +86,11 @@ func (s *Server) statusDocument(r *http.Request) (statusJSON, error) {
 		return statusJSON{}, err
 	}
 	infos := s.feedInfos()
-	doc := statusJSON{Sources: make([]sourceJSON, 0, len(srcs)), Feeds: make([]feedJSON, 0, len(infos))}
+	h := s.health.Status()
+	doc := statusJSON{
+		Store:   storeJSON{OK: h.OK, FailingSince: jsonTime(h.Since), Problem: h.Problem, WriteErrors: h.Failures},
+		Sources: make([]sourceJSON, 0, len(srcs)), Feeds: make([]feedJSON, 0, len(infos)),
+	}
 	for _, st := range srcs {
 		doc.Sources = append(doc.Sources, sourceJSONOf(st))
 	}

@@ -60,6 +60,7 @@ type Main struct {
 	client    *sources.Client
 	hosts     *limit.Hosts  // fetch.per_host, shared by the scheduler and client
 	push      *push.Service // nil when the store keeps no push state
+	health    *store.Health
 
 	cancel context.CancelFunc
 	done   sync.WaitGroup
@@ -93,7 +94,10 @@ func (m *Main) Open(ctx context.Context) error {
 		CacheBytes: int64(cfg.Server.RenderCache),
 	})
 	owner := replicaID()
+	m.health = &store.Health{}
+	m.metrics.WatchStore(m.health.OK, m.health.Failures)
 	m.scheduler = scheduler.New(scheduler.Options{
+		Health:   m.health,
 		Store:    m.store,
 		Build:    m.buildSource,
 		OnChange: m.publisher.SourceChanged,
@@ -115,6 +119,7 @@ func (m *Main) Open(ctx context.Context) error {
 		Logger:     m.Logger,
 		Version:    version,
 		WebSub:     m.webSubHandler(),
+		Health:     m.health,
 	})
 	addr := cfg.Server.Listen
 	if m.Addr != "" {
