@@ -71,6 +71,8 @@ func (s *Server) writeRendered(w http.ResponseWriter, r *http.Request, rd *feeds
 	h := w.Header()
 	gz := hs.hasGzip && acceptsGzip(r.Header["Accept-Encoding"])
 	h["Content-Type"] = hs.contentType
+	// A browser must not sniff an item's HTML out of a feed body.
+	h["X-Content-Type-Options"] = s.static.nosniff
 	body, length := rd.Body, hs.length
 	if gz {
 		h["Content-Encoding"] = s.static.gzip
