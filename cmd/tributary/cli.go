@@ -62,7 +62,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintf(stderr, "tributary %s: %v\n\n%s", cmd, err, usage)
 		return exitUsage
 	default:
-		fmt.Fprintf(stderr, "tributary %s: %v\n", cmd, err)
+		// Errors may quote a config file's URLs or upstream text.
+		fmt.Fprintf(stderr, "tributary %s: %s\n", cmd, terminalSafe(redactURLs(err.Error())))
 		return exitError
 	}
 }
@@ -157,14 +158,15 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprint(stdout, cfg.Summary())
+	// URLs as the daemon shows them: a source URL may carry an api key.
+	fmt.Fprint(stdout, redactURLs(cfg.Summary()))
 	// Warnings come last, where they are seen: a valid file can still be
 	// a mistake (an unset ${VAR} expands to nothing).
 	if len(cfg.Warnings) > 0 {
 		fmt.Fprintln(stdout)
 	}
 	for _, w := range cfg.Warnings {
-		fmt.Fprintf(stdout, "warning: %s\n", w)
+		fmt.Fprintf(stdout, "warning: %s\n", redactURLs(w))
 	}
 	return nil
 }

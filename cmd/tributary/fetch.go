@@ -43,7 +43,7 @@ func runFetch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("fetch %s: %w", name, err)
 	}
 	for _, w := range res.Warnings {
-		fmt.Fprintf(stderr, "warning: %s\n", w)
+		fmt.Fprintf(stderr, "warning: %s\n", oneLine(w))
 	}
 	printItems(stdout, res.Items)
 	if len(res.Items) == 0 {
@@ -58,7 +58,9 @@ func printItems(w io.Writer, items []sources.Item) {
 		if d := it.Date(); !d.IsZero() {
 			date = d.Format(time.RFC3339)
 		}
-		fmt.Fprintf(w, "%d. %s\n   date:   %s\n   link:   %s\n", i+1, orNone(it.Title), date, orNone(it.Link))
+		// Every field is upstream text: nothing in it may drive the
+		// terminal (see terminalSafe).
+		fmt.Fprintf(w, "%d. %s\n   date:   %s\n   link:   %s\n", i+1, orNone(oneLine(it.Title)), date, orNone(oneLine(it.Link)))
 		if len(it.Authors) > 0 {
 			names := make([]string, len(it.Authors))
 			for j, a := range it.Authors {
@@ -67,14 +69,14 @@ func printItems(w io.Writer, items []sources.Item) {
 					names[j] += " <" + a.Email + ">"
 				}
 			}
-			fmt.Fprintf(w, "   author: %s\n", strings.Join(names, ", "))
+			fmt.Fprintf(w, "   author: %s\n", oneLine(strings.Join(names, ", ")))
 		}
 		body := it.Content
 		if body == "" {
 			body = it.Summary
 		}
 		if text := firstWords(body, 30); text != "" {
-			fmt.Fprintf(w, "   text:   %s\n", text)
+			fmt.Fprintf(w, "   text:   %s\n", oneLine(text))
 		}
 	}
 	fmt.Fprintf(w, "%d items\n", len(items))
