@@ -11,6 +11,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"sync"
 	"time"
 
 	"github.com/tributaryfeeds/tributary/feeds"
@@ -20,6 +21,8 @@ import (
 const (
 	// claimBatch is how many deliveries one claim takes.
 	claimBatch = 32
+	// sendWorkers bounds the requests one replica has in flight.
+	sendWorkers = 8
 	// maxWebhookItems bounds the items of one webhook document.
 	maxWebhookItems = 100
 	baseBackoff     = 30 * time.Second
@@ -54,7 +57,7 @@ func (s *Service) FeedChanged(ctx context.Context, slug string) {
 				queued += n
 			}
 			for _, hub := range c.Hubs {
-				n, err := s.st.QueueNew(ctx, "ping\x00"+hub+"\x00"+t.url, []store.Notice{{
+				n, err := s.st.QueueNew(ctx, "ping "+hub+" "+t.url, []store.Notice{{
 					Key:      version,
 					Delivery: store.Delivery{Kind: store.KindPing, Target: hub, Topic: t.url},
 				}}, now)
@@ -77,7 +80,7 @@ func (s *Service) FeedChanged(ctx context.Context, slug string) {
 // hash of the URL, whose query may hold a token.
 func hookKey(slug, hookURL string) string {
 	sum := sha256.Sum256([]byte(hookURL))
-	return slug + "\x00" + hex.EncodeToString(sum[:12])
+	return slug + " " + hex.EncodeToString(sum[:12])
 }
 
 // queueWebhooks queues each item of the feed's JSON rendering that a hook
@@ -116,7 +119,7 @@ func (s *Service) queueWebhooks(ctx context.Context, f *Feed, now time.Time) int
 		for i := range notices {
 			notices[i].Delivery.Target = key
 		}
-		n, err := s.st.QueueNew(ctx, "hook\x00"+key, notices, now)
+		n, err := s.st.QueueNew(ctx, "hook "+key, notices, now)
 		if err != nil {
 			s.log.ErrorContext(ctx, "webhook: queue", "feed", f.Slug, "err", err)
 		}
@@ -159,7 +162,13 @@ func (s *Service) drain(ctx context.Context) bool {
 		return false
 	}
 	c := s.cfg.Load()
-	// Webhook items for one hook go out in one document.
+	// One job per request: webhook items for one hook go out in one
+	// document, everything else alone.
+	type job struct {
+		ds   []store.Delivery
+		send func() error
+	}
+	var jobs []job
 	hooks := make(map[string][]store.Delivery)
 	var order []string
 	for _, d := range ds {
@@ -170,21 +179,33 @@ func (s *Service) drain(ctx context.Context) bool {
 			}
 			hooks[d.Target] = append(hooks[d.Target], d)
 		case store.KindWebSub:
-			s.finish(ctx, []store.Delivery{d}, s.distribute(ctx, c, d))
+			jobs = append(jobs, job{[]store.Delivery{d}, func() error { return s.distribute(ctx, c, d) }})
 		case store.KindPing:
-			s.finish(ctx, []store.Delivery{d}, s.ping(ctx, d))
+			jobs = append(jobs, job{[]store.Delivery{d}, func() error { return s.ping(ctx, d) }})
 		default:
-			s.finish(ctx, []store.Delivery{d}, errDrop)
+			jobs = append(jobs, job{[]store.Delivery{d}, func() error { return errDrop }})
 		}
 	}
 	for _, key := range order {
 		group := hooks[key]
 		for len(group) > 0 {
-			n := min(len(group), maxWebhookItems)
-			s.finish(ctx, group[:n], s.sendWebhook(ctx, c, group[:n]))
-			group = group[n:]
+			g := group[:min(len(group), maxWebhookItems)]
+			jobs = append(jobs, job{g, func() error { return s.sendWebhook(ctx, c, g) }})
+			group = group[len(g):]
 		}
 	}
+	// Requests go out in parallel, so that one slow subscriber costs one
+	// worker a timeout rather than holding up everyone behind it.
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, sendWorkers)
+	for _, j := range jobs {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			s.finish(ctx, j.ds, j.send())
+		})
+	}
+	wg.Wait()
 	return len(ds) == claimBatch
 }
 
@@ -229,18 +250,12 @@ func (s *Service) distribute(ctx context.Context, c *compiled, d store.Delivery)
 	if !ok || !c.Builtin {
 		return errDrop // the feed went away or became private
 	}
-	subs, err := s.st.Subscriptions(ctx, d.Topic, s.now())
-	if err != nil {
-		return fmt.Errorf("load subscription: %w", err)
-	}
-	var sub *store.Subscription
-	for i := range subs {
-		if subs[i].Callback == d.Target {
-			sub = &subs[i]
-		}
-	}
-	if sub == nil {
+	sub, err := s.st.Subscription(ctx, d.Topic, d.Target, s.now())
+	switch {
+	case errors.Is(err, store.ErrNotFound):
 		return errDrop // unsubscribed or expired since
+	case err != nil:
+		return fmt.Errorf("load subscription: %w", err)
 	}
 	rd := s.opts.Feeds.Get(t.slug, t.format)
 	if rd == nil {

@@ -82,7 +82,8 @@ const NoticeMemory = 7 * 24 * time.Hour
 // hub's subscriptions, the outbox of deliveries (hub content distribution,
 // hub pings, webhooks) and tributary's upstream subscriptions. Every queued
 // delivery is claimed by one process at a time, so replicas sharing a store
-// send each one once.
+// send each one once. Keys, groups and targets hold no NUL byte, which
+// PostgreSQL text cannot store.
 type Pusher interface {
 	// PutSubscription adds the subscription of (Topic, Callback) or renews
 	// it, keeping its Version.
@@ -93,6 +94,9 @@ type Pusher interface {
 	// Subscriptions lists the subscriptions of topic (every topic when
 	// empty) whose lease has not ended at now, by topic then callback.
 	Subscriptions(ctx context.Context, topic string, now time.Time) ([]Subscription, error)
+	// Subscription returns the subscription of (topic, callback) if its
+	// lease has not ended at now, else ErrNotFound.
+	Subscription(ctx context.Context, topic, callback string, now time.Time) (Subscription, error)
 	// CountSubscriptions counts the subscriptions whose lease has not
 	// ended at now.
 	CountSubscriptions(ctx context.Context, now time.Time) (int, error)

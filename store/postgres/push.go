@@ -67,6 +67,21 @@ WHERE ($1 = '' OR topic = $1) AND expires > $2 ORDER BY topic COLLATE "C", callb
 	return subs, nil
 }
 
+// Subscription returns one active subscription, or store.ErrNotFound.
+func (db *DB) Subscription(ctx context.Context, topic, callback string, now time.Time) (store.Subscription, error) {
+	s := store.Subscription{Topic: topic, Callback: callback}
+	err := db.pool.QueryRow(ctx, `SELECT secret, expires, version FROM hub_subscriptions WHERE topic = $1 AND callback = $2 AND expires > $3`,
+		clean(topic), clean(callback), now).Scan(&s.Secret, &s.Expires, &s.Version)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return store.Subscription{}, fmt.Errorf("subscription to %s: %w", topic, store.ErrNotFound)
+	case err != nil:
+		return store.Subscription{}, fmt.Errorf("subscription to %s: %w", topic, err)
+	}
+	s.Expires = s.Expires.UTC()
+	return s, nil
+}
+
 // CountSubscriptions counts the subscriptions active at now.
 func (db *DB) CountSubscriptions(ctx context.Context, now time.Time) (int, error) {
 	var n int

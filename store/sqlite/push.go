@@ -66,6 +66,22 @@ WHERE (? = '' OR topic = ?) AND expires > ? ORDER BY topic, callback`, topic, to
 	return subs, nil
 }
 
+// Subscription returns one active subscription, or store.ErrNotFound.
+func (db *DB) Subscription(ctx context.Context, topic, callback string, now time.Time) (store.Subscription, error) {
+	s := store.Subscription{Topic: topic, Callback: callback}
+	var exp int64
+	err := db.read.QueryRowContext(ctx, `SELECT secret, expires, version FROM hub_subscriptions WHERE topic = ? AND callback = ? AND expires > ?`,
+		topic, callback, now.UnixMilli()).Scan(&s.Secret, &exp, &s.Version)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return store.Subscription{}, fmt.Errorf("subscription to %s: %w", topic, store.ErrNotFound)
+	case err != nil:
+		return store.Subscription{}, fmt.Errorf("subscription to %s: %w", topic, err)
+	}
+	s.Expires = time.UnixMilli(exp).UTC()
+	return s, nil
+}
+
 // CountSubscriptions counts the subscriptions active at now.
 func (db *DB) CountSubscriptions(ctx context.Context, now time.Time) (int, error) {
 	var n int

@@ -95,6 +95,16 @@ func testSubscriptions(t *testing.T, p store.Pusher) {
 	if got[0].Secret != "s3cret-https://cb/1" || !sameTime(got[0].Expires, t0.Add(time.Hour)) {
 		t.Errorf("subscription round trip: %+v", got[0])
 	}
+	one, err := p.Subscription(ctx, "https://t/b", "https://cb/2", t0)
+	if err != nil || one.Secret != "s3cret-https://cb/2" || !sameTime(one.Expires, t0.Add(time.Hour)) || one.Topic != "https://t/b" {
+		t.Errorf("Subscription = %+v, %v", one, err)
+	}
+	if _, err := p.Subscription(ctx, "https://t/a", "https://cb/0", t0); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("expired Subscription: err = %v, want ErrNotFound", err)
+	}
+	if _, err := p.Subscription(ctx, "https://t/a", "https://cb/2", t0); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Subscription of another topic: err = %v, want ErrNotFound", err)
+	}
 	if n, err := p.CountSubscriptions(ctx, t0); err != nil || n != 2 {
 		t.Errorf("CountSubscriptions = %d, %v; want 2", n, err)
 	}
