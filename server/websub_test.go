@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -59,5 +60,36 @@ func TestWebSubRoutes(t *testing.T) {
 	}
 	if strings.Join(ws.hub, ",") != "/websub" || strings.Join(ws.callback, ",") != "/websub/callback/wire/tok" {
 		t.Errorf("routed: hub %v, callback %v", ws.hub, ws.callback)
+	}
+}
+
+// BenchmarkFeed200WithHubs is BenchmarkFeed200 for a feed that advertises
+// WebSub hubs: the Link header is one more shared slice.
+func BenchmarkFeed200WithHubs(b *testing.B) {
+	fx := newFixture(b, "")
+	fx.feeds.Get("world", feeds.Atom).Link = `<http://feeds.example/websub>; rel="hub", <http://feeds.example/feeds/world.atom>; rel="self"`
+	r := httptest.NewRequest("GET", benchPath, nil)
+	w := &benchWriter{h: make(http.Header, 8)}
+	b.ReportAllocs()
+	for b.Loop() {
+		clear(w.h)
+		fx.srv.ServeHTTP(w, r)
+	}
+	if w.code != 200 || len(w.h["Link"]) != 1 {
+		b.Fatalf("code %d, Link %q", w.code, w.h["Link"])
+	}
+}
+
+func TestFeedWithHubsDoesNotAllocate(t *testing.T) {
+	fx := newFixture(t, "")
+	fx.feeds.Get("world", feeds.Atom).Link = `<http://feeds.example/websub>; rel="hub"`
+	r := httptest.NewRequest("GET", benchPath, nil)
+	w := &benchWriter{h: make(http.Header, 8)}
+	fx.srv.ServeHTTP(w, r) // fills the header cache
+	if n := testing.AllocsPerRun(100, func() {
+		clear(w.h)
+		fx.srv.ServeHTTP(w, r)
+	}); n != 0 {
+		t.Errorf("%v allocations per request with a Link header", n)
 	}
 }
