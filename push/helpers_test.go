@@ -11,6 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
+
 	"github.com/tributaryfeeds/tributary/feeds"
 	"github.com/tributaryfeeds/tributary/store"
 	"github.com/tributaryfeeds/tributary/store/sqlite"
@@ -125,6 +128,16 @@ func (fx *fixture) verifyNext(tb testing.TB) {
 func (fx *fixture) drainAll() {
 	for fx.s.drain(context.Background()) {
 	}
+}
+
+// counterValue reads a counter without prometheus/testutil (which would
+// add a module for this alone).
+func counterValue(c prometheus.Counter) float64 {
+	var m dto.Metric
+	if err := c.Write(&m); err != nil {
+		return -1
+	}
+	return m.GetCounter().GetValue()
 }
 
 func pending(tb testing.TB, st store.Pusher) map[string]int {

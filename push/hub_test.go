@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // testSubscriber is a WebSub subscriber: it confirms what it asked for and
@@ -151,7 +153,8 @@ func TestHubSubscribeDistributeUnsubscribe(t *testing.T) {
 }
 
 func TestHubRetriesWithBackoff(t *testing.T) {
-	fx := newFixture(t, Config{Builtin: true, Feeds: []Feed{{Slug: "world"}}}, nil)
+	reg := prometheus.NewRegistry()
+	fx := newFixture(t, Config{Builtin: true, Feeds: []Feed{{Slug: "world"}}}, func(o *Options) { o.Registerer = reg })
 	ctx := context.Background()
 	fx.feeds.set("world", `{"v":1}`)
 	sub := newTestSubscriber(t)
@@ -181,6 +184,11 @@ func TestHubRetriesWithBackoff(t *testing.T) {
 	}
 	if p := pending(t, fx.st); len(p) != 0 && p["websub"] != 0 {
 		t.Errorf("outbox not empty: %v", p)
+	}
+	for outcome, want := range map[string]float64{outcomeRetry: 2, outcomeSent: 1, outcomeGivenUp: 0} {
+		if got := counterValue(fx.s.m.deliveries.WithLabelValues("websub", outcome)); got != want {
+			t.Errorf("tributary_push_deliveries_total{websub,%s} = %v, want %v", outcome, got, want)
+		}
 	}
 }
 

@@ -218,12 +218,18 @@ func (s *Service) finish(ctx context.Context, ds []store.Delivery, err error) {
 	for _, d := range ds {
 		var serr error
 		switch {
-		case err == nil || errors.Is(err, errDrop):
+		case err == nil:
+			s.m.deliveries.WithLabelValues(d.Kind, outcomeSent).Inc()
+			serr = s.st.Done(ctx, d.ID)
+		case errors.Is(err, errDrop):
+			s.m.deliveries.WithLabelValues(d.Kind, outcomeDropped).Inc()
 			serr = s.st.Done(ctx, d.ID)
 		case d.Attempts+1 >= s.opts.MaxAttempts:
+			s.m.deliveries.WithLabelValues(d.Kind, outcomeGivenUp).Inc()
 			s.log.WarnContext(ctx, "push: delivery given up", "kind", d.Kind, "topic", d.Topic, "attempts", d.Attempts+1, "err", err)
 			serr = s.st.Done(ctx, d.ID)
 		default:
+			s.m.deliveries.WithLabelValues(d.Kind, outcomeRetry).Inc()
 			next := s.now().Add(backoff(d.Attempts + 1))
 			s.log.InfoContext(ctx, "push: delivery failed, will retry", "kind", d.Kind, "topic", d.Topic, "attempt", d.Attempts+1, "next", next, "err", err)
 			serr = s.st.Retry(ctx, d.ID, next, err.Error())

@@ -17,6 +17,7 @@ package push
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"maps"
 	"net/url"
@@ -25,6 +26,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/tributaryfeeds/tributary/feeds"
 	"github.com/tributaryfeeds/tributary/sources"
@@ -115,6 +118,8 @@ type Options struct {
 	UserAgent string
 	// MaxBody bounds a pushed body; zero: sources.DefaultMaxBody.
 	MaxBody int64
+	// Registerer, when set, gets push's Prometheus collectors.
+	Registerer prometheus.Registerer
 }
 
 // Service runs the hub, the outbox and the subscriber side.
@@ -128,6 +133,7 @@ type Service struct {
 	plain  *outbound // deliveries to operator-supplied URLs
 	wake   chan struct{}
 	verify chan verification
+	m      *collectors
 
 	// changed holds the slugs Changed marked, for runChanges.
 	changedMu sync.Mutex
@@ -215,6 +221,10 @@ func New(opts Options) (*Service, error) {
 		verify:  make(chan verification, verifyQueue),
 		changed: make(map[string]struct{}),
 		changes: make(chan struct{}, 1),
+	}
+	var err error
+	if s.m, err = newCollectors(opts.Registerer); err != nil {
+		return nil, fmt.Errorf("push metrics: %w", err)
 	}
 	s.cfg.Store(compile(opts.Config))
 	return s, nil

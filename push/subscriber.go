@@ -326,6 +326,7 @@ func (s *Service) receive(w http.ResponseWriter, r *http.Request, u store.Upstre
 		return
 	}
 	if !verifySignature(u.Secret, r.Header.Get("X-Hub-Signature"), body) {
+		s.m.received.WithLabelValues(u.Source, "ignored").Inc()
 		s.log.WarnContext(ctx, "websub subscriber: push with a missing or wrong signature ignored", "source", u.Source)
 		w.WriteHeader(http.StatusAccepted)
 		return
@@ -343,6 +344,7 @@ func (s *Service) receive(w http.ResponseWriter, r *http.Request, u store.Upstre
 	}
 	p, err := feed.Parse(body, r.Header.Get("Content-Type"), u.Topic)
 	if err != nil {
+		s.m.received.WithLabelValues(u.Source, "error").Inc()
 		s.log.WarnContext(ctx, "websub subscriber: pushed body", "source", u.Source, "err", err)
 		w.WriteHeader(http.StatusAccepted) // a retry would bring the same body
 		return
@@ -352,10 +354,12 @@ func (s *Service) receive(w http.ResponseWriter, r *http.Request, u store.Upstre
 		return
 	}
 	if err := s.opts.Ingest(ctx, u.Source, p.Items); err != nil {
+		s.m.received.WithLabelValues(u.Source, "error").Inc()
 		s.log.ErrorContext(ctx, "websub subscriber: store pushed items", "source", u.Source, "err", err)
 		http.Error(w, "503 service unavailable", http.StatusServiceUnavailable) // the hub retries
 		return
 	}
+	s.m.received.WithLabelValues(u.Source, "stored").Inc()
 	s.log.InfoContext(ctx, "websub subscriber: push stored", "source", u.Source, "items", len(p.Items))
 	w.WriteHeader(http.StatusNoContent)
 }

@@ -158,6 +158,12 @@ func TestSubscriberLifecycle(t *testing.T) {
 	if code := hub.push(t, cb, "wrong", rssWith("", "forged2")); code/100 != 2 {
 		t.Errorf("badly signed push: %d", code)
 	}
+	if got := counterValue(fx.s.m.received.WithLabelValues("wire", "stored")); got != 1 {
+		t.Errorf("pushes stored: %v", got)
+	}
+	if got := counterValue(fx.s.m.received.WithLabelValues("wire", "ignored")); got != 2 {
+		t.Errorf("pushes ignored: %v", got)
+	}
 	mu.Lock()
 	var ids []string
 	for _, it := range ingested["wire"] {

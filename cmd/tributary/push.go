@@ -53,11 +53,12 @@ func (m *Main) newPush(cfg *config.Config, owner string) (*push.Service, error) 
 		Ingest: func(ctx context.Context, source string, items []sources.Item) error {
 			return m.scheduler.Ingest(ctx, source, items)
 		},
-		Refresh:   func(source string) error { return m.scheduler.Refresh(source) },
-		Leaser:    leaser,
-		Client:    m.client,
-		UserAgent: cfg.Fetch.UserAgent,
-		MaxBody:   int64(cfg.Fetch.MaxBody),
+		Refresh:    func(source string) error { return m.scheduler.Refresh(source) },
+		Leaser:     leaser,
+		Client:     m.client,
+		UserAgent:  cfg.Fetch.UserAgent,
+		MaxBody:    int64(cfg.Fetch.MaxBody),
+		Registerer: m.metrics.Registry,
 	})
 }
 
