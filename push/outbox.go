@@ -42,6 +42,16 @@ func (s *Service) FeedChanged(ctx context.Context, slug string) {
 	}
 	now := s.now()
 	queued := 0
+	builtin := c.Builtin
+	if builtin {
+		// A read first: with no subscriber at all (the common case) the
+		// change costs no write transaction per topic.
+		n, err := s.st.CountSubscriptions(ctx, now)
+		if err != nil {
+			s.log.ErrorContext(ctx, "websub: count subscriptions", "err", err)
+		}
+		builtin = n > 0 || err != nil
+	}
 	if !f.Private {
 		for _, t := range c.topics(slug) {
 			rd := s.opts.Feeds.Get(slug, t.format)
@@ -49,7 +59,7 @@ func (s *Service) FeedChanged(ctx context.Context, slug string) {
 				continue
 			}
 			version := rd.ETag
-			if c.Builtin {
+			if builtin {
 				n, err := s.st.QueueTopic(ctx, t.url, version, now)
 				if err != nil {
 					s.log.ErrorContext(ctx, "websub: queue distribution", "feed", slug, "err", err)
