@@ -33,6 +33,10 @@ func (f *fakeFeeds) Get(slug string, fm feeds.Format) *feeds.Rendered {
 	return f.m[f.key(slug, fm)]
 }
 
+func (f *fakeFeeds) Render(_ context.Context, slug string, fm feeds.Format) (*feeds.Rendered, error) {
+	return f.Get(slug, fm), nil
+}
+
 // set publishes body in every format (the JSON one is what webhooks read).
 func (f *fakeFeeds) set(slug string, json string) {
 	f.mu.Lock()

@@ -52,13 +52,12 @@ func (s *Service) FeedChanged(ctx context.Context, slug string) {
 		}
 		builtin = n > 0 || err != nil
 	}
-	if !f.Private {
+	if !f.Private && (builtin || len(c.Hubs) > 0) {
 		for _, t := range c.topics(slug) {
-			rd := s.opts.Feeds.Get(slug, t.format)
-			if rd == nil {
+			version := s.version(ctx, slug, t.format)
+			if version == "" {
 				continue
 			}
-			version := rd.ETag
 			if builtin {
 				n, err := s.st.QueueTopic(ctx, t.url, version, now)
 				if err != nil {
@@ -86,6 +85,28 @@ func (s *Service) FeedChanged(ctx context.Context, slug string) {
 	}
 }
 
+// validated is implemented by feeds (*feeds.Publisher) that know a feed's
+// ETag without rendering it.
+type validated interface {
+	Validators(slug string, f feeds.Format) *feeds.Rendered
+}
+
+// version is the feed's current ETag, which names its content: without a
+// render when the feeds can tell, so that a change costs no render until
+// a delivery needs the bytes. "" for an unknown feed.
+func (s *Service) version(ctx context.Context, slug string, f feeds.Format) string {
+	var rd *feeds.Rendered
+	if v, ok := s.opts.Feeds.(validated); ok {
+		rd = v.Validators(slug, f)
+	} else {
+		rd = s.render(ctx, slug, f)
+	}
+	if rd == nil {
+		return ""
+	}
+	return rd.ETag
+}
+
 // hookKey names a webhook in the store without its secret: the feed and a
 // hash of the URL, whose query may hold a token.
 func hookKey(slug, hookURL string) string {
@@ -97,7 +118,7 @@ func hookKey(slug, hookURL string) string {
 // has not seen. The JSON Feed items are what the webhook document carries,
 // so they are taken as rendered.
 func (s *Service) queueWebhooks(ctx context.Context, f *Feed, now time.Time) int {
-	rd := s.opts.Feeds.Get(f.Slug, feeds.JSON)
+	rd := s.render(ctx, f.Slug, feeds.JSON)
 	if rd == nil {
 		return 0
 	}
@@ -273,7 +294,7 @@ func (s *Service) distribute(ctx context.Context, c *compiled, d store.Delivery)
 	case err != nil:
 		return fmt.Errorf("load subscription: %w", err)
 	}
-	rd := s.opts.Feeds.Get(t.slug, t.format)
+	rd := s.render(ctx, t.slug, t.format)
 	if rd == nil {
 		return errDrop
 	}
@@ -332,7 +353,7 @@ func (s *Service) sendWebhook(ctx context.Context, c *compiled, ds []store.Deliv
 	if hook == nil {
 		return errDrop // removed from the configuration
 	}
-	body, err := webhookDoc(c, s.opts.Feeds, f.Slug, ds)
+	body, err := s.webhookDoc(ctx, c, f.Slug, ds)
 	if err != nil {
 		return errDrop
 	}
@@ -355,9 +376,9 @@ func (s *Service) sendWebhook(ctx context.Context, c *compiled, ds []store.Deliv
 
 // webhookDoc is the JSON Feed 1.1 document of the new items: the feed's
 // own top-level fields (title, feed_url, ...) with only these items.
-func webhookDoc(c *compiled, fs Feeds, slug string, ds []store.Delivery) ([]byte, error) {
+func (s *Service) webhookDoc(ctx context.Context, c *compiled, slug string, ds []store.Delivery) ([]byte, error) {
 	head := map[string]json.RawMessage{}
-	if rd := fs.Get(slug, feeds.JSON); rd != nil {
+	if rd := s.render(ctx, slug, feeds.JSON); rd != nil {
 		_ = json.Unmarshal(rd.Body, &head) // a failure leaves the defaults below
 	}
 	set := func(k string, v any) {

@@ -48,9 +48,30 @@ const (
 )
 
 // Feeds is what push needs of the published feeds; *feeds.Publisher
-// implements it.
+// implements it. Render returns the feed's current bytes, rendering them
+// when the render in memory is missing or older than the data (push
+// distributes a change whether or not anyone read the feed on this
+// replica); nil and no error for an unknown feed.
 type Feeds interface {
-	Get(slug string, f feeds.Format) *feeds.Rendered
+	Render(ctx context.Context, slug string, f feeds.Format) (*feeds.Rendered, error)
+}
+
+// renderTimeout bounds one render for a delivery.
+const renderTimeout = 30 * time.Second
+
+// render is Feeds.Render under renderTimeout; a failure is logged and
+// reads as nil.
+func (s *Service) render(ctx context.Context, slug string, f feeds.Format) *feeds.Rendered {
+	ctx, cancel := context.WithTimeout(ctx, renderTimeout)
+	defer cancel()
+	rd, err := s.opts.Feeds.Render(ctx, slug, f)
+	if err != nil {
+		if ctx.Err() == nil {
+			s.log.WarnContext(ctx, "push: render feed", "feed", slug, "format", f.String(), "err", err)
+		}
+		return nil
+	}
+	return rd
 }
 
 // Feed is one published feed as push sees it.

@@ -3,10 +3,8 @@ package main
 import (
 	"context"
 	"log/slog"
-	"time"
 
 	"github.com/tributaryfeeds/tributary/config"
-	"github.com/tributaryfeeds/tributary/feeds"
 	"github.com/tributaryfeeds/tributary/push"
 	"github.com/tributaryfeeds/tributary/server"
 	"github.com/tributaryfeeds/tributary/sources"
@@ -45,7 +43,7 @@ func (m *Main) newPush(cfg *config.Config, owner string) (*push.Service, error) 
 	leaser, _ := m.store.(store.Leaser)
 	return push.New(push.Options{
 		Store:        ps,
-		Feeds:        pushFeeds{m.publisher, m.Logger},
+		Feeds:        m.publisher,
 		Config:       pushConfig(cfg),
 		Logger:       m.Logger.With(slog.String("component", "push")),
 		Owner:        owner,
@@ -60,29 +58,6 @@ func (m *Main) newPush(cfg *config.Config, owner string) (*push.Service, error) 
 		MaxBody:    int64(cfg.Fetch.MaxBody),
 		Registerer: m.metrics.Registry,
 	})
-}
-
-// pushFeeds gives push a feed's current bytes, rendering the feed when the
-// render in memory is missing or older than the data: push distributes a
-// change whether or not anyone read the feed on this replica.
-type pushFeeds struct {
-	p   *feeds.Publisher
-	log *slog.Logger
-}
-
-// pushRenderTimeout bounds one render for push, which runs in the
-// background without a request's context.
-const pushRenderTimeout = 30 * time.Second
-
-func (f pushFeeds) Get(slug string, fm feeds.Format) *feeds.Rendered {
-	ctx, cancel := context.WithTimeout(context.Background(), pushRenderTimeout)
-	defer cancel()
-	rd, err := f.p.Render(ctx, slug, fm)
-	if err != nil {
-		f.log.Warn("push: render feed", "feed", slug, "err", err)
-		return nil
-	}
-	return rd
 }
 
 // feedChanged tells the push service that a feed may have changed.
