@@ -1,6 +1,8 @@
 package storetest
 
 import (
+	"context"
+	"reflect"
 	"testing"
 	"time"
 
@@ -52,4 +54,145 @@ func testExtraRoundTrip(t *testing.T, o Opener) {
 	if got := one(t, s, "a", "m").Media.Duration; got != 1835 {
 		t.Errorf("duration = %d, want 1835", got)
 	}
+}
+
+func archiver(t *testing.T, s store.Store) store.Archiver {
+	t.Helper()
+	a, ok := s.(store.Archiver)
+	if !ok {
+		t.Fatalf("%T does not implement store.Archiver", s)
+	}
+	return a
+}
+
+func history(t *testing.T, a store.Archiver, q store.HistoryQuery) []sources.Item {
+	t.Helper()
+	items, err := a.History(context.Background(), q)
+	if err != nil {
+		t.Fatalf("History(%+v): %v", q, err)
+	}
+	return items
+}
+
+func testHistoryOrder(t *testing.T, o Opener) {
+	s := open(t, o)
+	a := archiver(t, s)
+	// Seen in three rounds; within a round the order is source, then ID,
+	// whatever the items' own dates say.
+	upsert(t, s, "b", []sources.Item{item("b", "2", t0), item("b", "1", t0.Add(-time.Hour))}, t0)
+	upsert(t, s, "a", []sources.Item{item("a", "9", t0.Add(-48*time.Hour))}, t0)
+	upsert(t, s, "a", []sources.Item{item("a", "1", t0.Add(time.Hour))}, t0.Add(time.Second))
+	upsert(t, s, "c", []sources.Item{item("c", "1", t0)}, t0.Add(2*time.Second))
+	// Seeing an item again does not move it.
+	upsert(t, s, "b", []sources.Item{item("b", "1", t0.Add(-time.Hour))}, t0.Add(3*time.Second))
+
+	all := history(t, a, store.HistoryQuery{Sources: []string{"a", "b", "c"}})
+	if got, want := keys(all), []string{"a/9", "b/1", "b/2", "a/1", "c/1"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("history order %v, want %v", got, want)
+	}
+	for i := 1; i < len(all); i++ {
+		if !store.CursorOf(&all[i-1]).Less(store.CursorOf(&all[i])) {
+			t.Errorf("Cursor.Less disagrees with the store at %d", i)
+		}
+	}
+	if got := keys(history(t, a, store.HistoryQuery{Sources: []string{"b", "c"}})); !reflect.DeepEqual(got, []string{"b/1", "b/2", "c/1"}) {
+		t.Errorf("sources filter: %v", got)
+	}
+	if got := history(t, a, store.HistoryQuery{}); len(got) != 0 {
+		t.Errorf("no sources: %v", keys(got))
+	}
+	after := store.CursorOf(&all[1])
+	if got := keys(history(t, a, store.HistoryQuery{Sources: []string{"a", "b", "c"}, After: after, Limit: 2})); !reflect.DeepEqual(got, []string{"b/2", "a/1"}) {
+		t.Errorf("after b/1, limit 2: %v", got)
+	}
+	through := store.CursorOf(&all[3])
+	if got := keys(history(t, a, store.HistoryQuery{Sources: []string{"a", "b", "c"}, After: after, Through: through})); !reflect.DeepEqual(got, []string{"b/2", "a/1"}) {
+		t.Errorf("after b/1 through a/1: %v", got)
+	}
+	if got := keys(history(t, a, store.HistoryQuery{Sources: []string{"a", "b", "c"}, Through: store.CursorOf(&all[0])})); !reflect.DeepEqual(got, []string{"a/9"}) {
+		t.Errorf("through the first: %v", got)
+	}
+}
+
+// testHistoryPaging pages through many items seen at the same instant and
+// finds each exactly once.
+func testHistoryPaging(t *testing.T, o Opener) {
+	s := open(t, o)
+	a := archiver(t, s)
+	upsert(t, s, "x", series("x", 120), t0)
+	upsert(t, s, "y", series("y", 80), t0)
+	upsert(t, s, "x", series("x", 130)[120:], t0.Add(time.Minute))
+	seen := map[string]int{}
+	var cur store.Cursor
+	var prev []string
+	for pages := 0; ; pages++ {
+		page := history(t, a, store.HistoryQuery{Sources: []string{"x", "y"}, After: cur, Limit: 17})
+		if len(page) == 0 {
+			break
+		}
+		if pages > 100 {
+			t.Fatal("paging does not end")
+		}
+		for _, k := range keys(page) {
+			seen[k]++
+			prev = append(prev, k)
+		}
+		cur = store.CursorOf(&page[len(page)-1])
+	}
+	if len(seen) != 210 || len(prev) != 210 {
+		t.Fatalf("paged %d items (%d distinct), want 210", len(prev), len(seen))
+	}
+	if prev[len(prev)-1] != "x/x-129" || prev[0] != "x/x-000" {
+		t.Errorf("first %s, last %s", prev[0], prev[len(prev)-1])
+	}
+}
+
+func testArchivePages(t *testing.T, o Opener) {
+	s := open(t, o)
+	a := archiver(t, s)
+	ctx := context.Background()
+	pages := func(feed string) []store.Cursor {
+		t.Helper()
+		got, err := a.ArchivePages(ctx, feed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	if got := pages("world"); len(got) != 0 {
+		t.Fatalf("new store has pages %v", got)
+	}
+	upsert(t, s, "a", series("a", 3), t0)
+	items := history(t, a, store.HistoryQuery{Sources: []string{"a"}})
+	b1, b2 := store.CursorOf(&items[0]), store.CursorOf(&items[2])
+	for _, add := range []struct {
+		n int
+		c store.Cursor
+	}{{1, b1}, {2, b2}, {1, b2}} { // the second page 1 is ignored: the first wins
+		if err := a.AddArchivePage(ctx, "world", add.n, add.c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := a.AddArchivePage(ctx, "world", 0, b1); err == nil {
+		t.Error("page 0 accepted")
+	}
+	if err := a.AddArchivePage(ctx, "world", 3, store.Cursor{}); err == nil {
+		t.Error("zero boundary accepted")
+	}
+	got := pages("world")
+	if len(got) != 2 || !sameCursor(got[0], b1) || !sameCursor(got[1], b2) {
+		t.Errorf("pages = %+v, want [%+v %+v]", got, b1, b2)
+	}
+	if got := pages("other"); len(got) != 0 {
+		t.Errorf("another feed sees %v", got)
+	}
+	// The boundary is the item's exact position: History through it ends
+	// with the item.
+	if h := history(t, a, store.HistoryQuery{Sources: []string{"a"}, Through: got[0]}); len(h) != 1 || h[0].ID != items[0].ID {
+		t.Errorf("history through page 1's boundary = %v", keys(h))
+	}
+}
+
+func sameCursor(a, b store.Cursor) bool {
+	return a.FirstSeen.Equal(b.FirstSeen) && a.FirstSeen.Location() == time.UTC && a.Source == b.Source && a.ID == b.ID
 }

@@ -21,6 +21,9 @@
 //   - Versions are kept to the millisecond: an Upsert that writes sets the
 //     source's version to its now, or 1 ms past the stored version when
 //     now is not later; Prune that deletes moves it forward likewise.
+//   - Stores implement store.Archiver: History orders by (first seen,
+//     source, ID) ascending, an item seen again keeps its place; the first
+//     boundary recorded for an archive page wins.
 package storetest
 
 import (
@@ -79,6 +82,9 @@ func Run(t *testing.T, o Opener) {
 		{"VersionsSelect", testVersionsSelect},
 		{"VersionsReopen", testVersionsReopen},
 		{"HotFeeds", testHotFeeds},
+		{"HistoryOrder", testHistoryOrder},
+		{"HistoryPaging", testHistoryPaging},
+		{"ArchivePages", testArchivePages},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
