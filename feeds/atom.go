@@ -24,7 +24,8 @@ type atomFeed struct {
 	Author    *gfeeds.AtomAuthor // so entries without authors stay valid
 	Generator string             `xml:"generator,omitempty"`
 	Logo      string             `xml:"logo,omitempty"`
-	Entries   []*atomEntry       `xml:"entry"`
+	FHArchive *fhArchive
+	Entries   []*atomEntry `xml:"entry"`
 }
 
 // atomEntry adds what gorilla's AtomEntry lacks: several authors and
@@ -60,6 +61,12 @@ func renderAtom(meta *Meta, es []entry) ([]byte, error) {
 		Generator: generator,
 		Logo:      meta.Image,
 		Entries:   make([]*atomEntry, len(es)),
+	}
+	for _, l := range archiveLinks(meta) {
+		feed.Links = append(feed.Links, gfeeds.AtomLink{Href: l.href, Rel: l.rel, Type: Atom.mediaType()})
+	}
+	if meta.Archive.IsArchive {
+		feed.FHArchive = &fhArchive{}
 	}
 	if feed.Author.Name == "" {
 		feed.Author.Name = generator

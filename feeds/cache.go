@@ -21,9 +21,10 @@ const renderedOverhead = 512
 type cacheEntry struct {
 	mu   sync.Mutex
 	r    [numFormats]atomic.Pointer[Rendered]
-	used [numFormats]atomic.Int64 // cache clock at the last use
-	info atomic.Pointer[Info]     // from the latest render
-	page atomic.Pointer[Page]     // from the latest build; dropped with the renders
+	used [numFormats]atomic.Int64     // cache clock at the last use
+	info atomic.Pointer[Info]         // from the latest render
+	page atomic.Pointer[Page]         // from the latest build; dropped with the renders
+	arc  atomic.Pointer[archiveIndex] // an archived feed's index, from the latest build
 }
 
 // cached returns the formats that e holds.

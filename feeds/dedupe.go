@@ -23,44 +23,74 @@ import (
 //
 // The first copy (the newest, in store order) wins. Link sharing is judged
 // among the candidates read (the feed's window and a margin), not the
-// whole store.
+// whole store; an archived feed judges it over its whole history, oldest
+// first (see buildArchive).
 func dedupe(items []sources.Item, limit int) []sources.Item {
-	type sourceLink struct{ source, link string }
-	links := make([]string, len(items))
-	perSource := make(map[sourceLink]int, len(items))
+	keys := make([]dupKey, len(items))
 	for i := range items {
-		if items[i].Link == "" {
-			continue
-		}
-		links[i] = canonicalLink(items[i].Link)
-		perSource[sourceLink{items[i].Source, links[i]}]++
+		keys[i] = newDupKey(&items[i])
 	}
-	ids := make(map[string]struct{}, min(len(items), limit))
-	linkOwner := make(map[string]string, min(len(items), limit)) // canonical link -> source of the kept copy
-	out := make([]sources.Item, 0, min(len(items), limit))
-	for i := range items {
-		it := &items[i]
+	kept := dedupeKeys(keys, limit)
+	out := make([]sources.Item, len(kept))
+	for i, k := range kept {
+		out[i] = items[k]
+	}
+	return out
+}
+
+// dupKey is what dedupe needs of an item, so that archives can apply the
+// same rule to a feed's whole history without holding its text.
+type dupKey struct {
+	source, id string
+	link       string // canonical; "" when the item has none
+}
+
+func newDupKey(it *sources.Item) dupKey {
+	k := dupKey{source: it.Source, id: it.ID}
+	if it.Link != "" {
+		k.link = canonicalLink(it.Link)
+	}
+	return k
+}
+
+// dedupeKeys applies dedupe's rule to keys in their order and returns the
+// indexes of the first limit kept (limit < 0: all of them).
+func dedupeKeys(keys []dupKey, limit int) []int {
+	if limit < 0 {
+		limit = len(keys)
+	}
+	type sourceLink struct{ source, link string }
+	perSource := make(map[sourceLink]int, len(keys))
+	for _, k := range keys {
+		if k.link != "" {
+			perSource[sourceLink{k.source, k.link}]++
+		}
+	}
+	ids := make(map[string]struct{}, min(len(keys), limit))
+	linkOwner := make(map[string]string, min(len(keys), limit)) // canonical link -> source of the kept copy
+	out := make([]int, 0, min(len(keys), limit))
+	for i, k := range keys {
 		if len(out) == limit {
 			break
 		}
-		global := globalID(it.ID)
-		if _, dup := ids[it.ID]; global && dup {
+		global := globalID(k.id)
+		if _, dup := ids[k.id]; global && dup {
 			continue
 		}
-		link := links[i]
-		if link != "" && perSource[sourceLink{it.Source, link}] > 1 {
+		link := k.link
+		if link != "" && perSource[sourceLink{k.source, link}] > 1 {
 			link = "" // shared within its source: not this item's identity
 		}
-		if owner, dup := linkOwner[link]; link != "" && dup && owner != it.Source {
+		if owner, dup := linkOwner[link]; link != "" && dup && owner != k.source {
 			continue
 		}
 		if global {
-			ids[it.ID] = struct{}{}
+			ids[k.id] = struct{}{}
 		}
 		if link != "" {
-			linkOwner[link] = it.Source
+			linkOwner[link] = k.source
 		}
-		out = append(out, *it)
+		out = append(out, i)
 	}
 	return out
 }

@@ -16,8 +16,22 @@ const jsonFeedVersion = "https://jsonfeed.org/version/1.1"
 // "items": [].
 type jsonFeed struct {
 	*gfeeds.JSONFeed
-	Items []*jsonItem `json:"items"`
+	Items     []*jsonItem  `json:"items"`
+	Tributary *jsonFeedExt `json:"_tributary,omitempty"`
 }
+
+// jsonFeedExt is our JSON Feed extension at the feed level: what RFC 5005
+// says of an archive page in XML. (next_url already links to the next
+// older page.)
+type jsonFeedExt struct {
+	About       string `json:"about"`
+	Archive     bool   `json:"archive,omitempty"`
+	Current     string `json:"current,omitempty"`
+	NextArchive string `json:"next_archive,omitempty"` // the next newer page
+}
+
+// jsonExtAbout documents the _tributary extension, as JSON Feed asks.
+const jsonExtAbout = "https://github.com/tributaryfeeds/tributary#json-feed-extension"
 
 // jsonItem replaces gorilla's attachments, whose size is an int32 under
 // the wrong name, with our own.
@@ -43,11 +57,15 @@ func renderJSON(meta *Meta, es []entry) ([]byte, error) {
 			FeedUrl:     meta.FeedURL,
 			Description: meta.Description,
 			Icon:        meta.Image,
+			NextUrl:     meta.Archive.Prev, // older items, as JSON Feed pagination goes
 		},
 		Items: make([]*jsonItem, len(es)),
 	}
 	for _, h := range meta.Hubs {
 		feed.Hubs = append(feed.Hubs, &gfeeds.JSONHub{Type: "WebSub", Url: h})
+	}
+	if a := meta.Archive; a.IsArchive {
+		feed.Tributary = &jsonFeedExt{About: jsonExtAbout, Archive: true, Current: a.Current, NextArchive: a.Next}
 	}
 	for i := range es {
 		feed.Items[i] = newJSONItem(&es[i])

@@ -3,6 +3,8 @@ package feeds
 import (
 	"context"
 	"fmt"
+
+	"github.com/tributaryfeeds/tributary/sources"
 )
 
 // renderFeed returns fc in the formats fs, rendering (and caching) those
@@ -31,13 +33,30 @@ func (p *Publisher) renderFeed(ctx context.Context, fc *feedConf, fs []Format, w
 	if pg := e.page.Load(); pg != nil && pg.tag == pageV.tag {
 		wantPage = false
 	}
-	if len(todo) == 0 && !wantPage {
+	// An archived feed's index is built with its renders and tagged like
+	// them, so that its pages follow the feed's data.
+	oldArc := e.arc.Load()
+	needArc := fc.archive && (oldArc == nil || oldArc.tag != pageV.tag)
+	if len(todo) == 0 && !wantPage && !needArc {
 		return out, nil
 	}
 	now := p.now()
-	items, err := fc.win.build(ctx, p.st, now)
+	var (
+		items []sources.Item
+		arc   *archiveIndex
+		err   error
+	)
+	if fc.archive {
+		items, arc, err = p.buildArchive(ctx, fc, oldArc)
+	} else {
+		items, err = fc.win.build(ctx, p.st, now)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("feed %s: %w", fc.slug, err)
+	}
+	if arc != nil {
+		arc.tag = pageV.tag
+		e.arc.Store(arc)
 	}
 	meta := fc.meta
 	meta.Now = now
@@ -47,6 +66,7 @@ func (p *Publisher) renderFeed(ctx context.Context, fc *feedConf, fs []Format, w
 		f := fs[i]
 		m := meta
 		m.FeedURL = fc.feedURL[f]
+		m.Archive.Prev = fc.archiveURL(e.arc.Load().newest(), f)
 		body, err := renderEntries(&m, entries, f)
 		if err != nil {
 			return nil, fmt.Errorf("feed %s: %w", fc.slug, err)

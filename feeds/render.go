@@ -28,6 +28,17 @@ type Meta struct {
 	Hubs []string
 	// Now is the render time, which no feed date may pass; zero: time.Now.
 	Now time.Time
+	// Archive holds the RFC 5005 links of an archived feed's documents.
+	Archive ArchiveLinks
+}
+
+// ArchiveLinks are the RFC 5005 links of a document; empty ones are left
+// out. The current document of an archived feed has Prev only.
+type ArchiveLinks struct {
+	IsArchive bool   // an archive page: fh:archive, and Current is set
+	Current   string // the current document, same format
+	Prev      string // prev-archive: the next older page
+	Next      string // next-archive: the next newer page
 }
 
 // entry is an item ready for output: sanitized HTML, cleaned text, UTC dates.

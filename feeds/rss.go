@@ -32,11 +32,13 @@ type rssChannel struct {
 	Description   string       `xml:"description"`
 	Self          rssAtomLink  `xml:"atom:link"`
 	Hubs          []rssHubLink // WebSub, after self
+	ArchiveLinks  []rssHubLink // RFC 5005, after the hubs
 	LastBuildDate string       `xml:"lastBuildDate"`
 	Generator     string       `xml:"generator,omitempty"`
 	TTL           int64        `xml:"ttl,omitempty"` // minutes
 	Image         *rssImage    `xml:"image"`
 	ItunesImage   *itunesImage
+	FHArchive     *fhArchive
 	Items         []*rssItem `xml:"item"`
 }
 
@@ -54,7 +56,8 @@ type rssAtomLink struct {
 	Type string `xml:"type,attr"`
 }
 
-// rssHubLink is an atom:link rel="hub", which has no type.
+// rssHubLink is an atom:link without a type: rel="hub", and the RFC 5005
+// links (whose targets are the same format as the document).
 type rssHubLink struct {
 	// The element name lives here: a second "atom:link" field tag would
 	// conflict with Self's.
@@ -90,10 +93,14 @@ func renderRSS(meta *Meta, es []entry) ([]byte, error) {
 			Link:          meta.SiteURL,
 			Description:   meta.Description,
 			Self:          rssAtomLink{Href: meta.FeedURL, Rel: "self", Type: RSS.mediaType()},
+			ArchiveLinks:  rssArchiveLinks(meta),
 			LastBuildDate: meta.Updated.Format(time.RFC1123Z),
 			Generator:     generator,
 			Items:         make([]*rssItem, len(es)),
 		},
+	}
+	if meta.Archive.IsArchive {
+		doc.Channel.FHArchive = &fhArchive{}
 	}
 	if meta.TTL > 0 {
 		doc.Channel.TTL = max(int64(meta.TTL/time.Minute), 1)

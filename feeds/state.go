@@ -18,6 +18,8 @@ type feedConf struct {
 	link         [numFormats]string // the Link header: hubs and self
 	cacheControl string
 	access       *Access     // nil: public
+	archive      bool        // RFC 5005 archive pages
+	base         string      // base_url without the trailing slash
 	fingerprint  string      // what, when it changes, requires a new render
 	entry        *cacheEntry // cached renders, kept across reloads that leave the feed alone
 }
@@ -65,8 +67,10 @@ func newFeedConf(cfg *config.Config, f *config.Feed, now time.Time) (*feedConf, 
 	}
 	base := strings.TrimRight(cfg.Server.BaseURL, "/")
 	fc := &feedConf{
-		slug: f.Slug,
-		win:  win,
+		slug:    f.Slug,
+		win:     win,
+		archive: f.Archive,
+		base:    base,
 		meta: Meta{
 			Title:       f.Title,
 			Description: f.Description,

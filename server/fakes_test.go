@@ -36,6 +36,8 @@ type fakeFeeds struct {
 	uncached  map[feedKey]bool
 	renders   atomic.Int64
 	renderErr error
+	archive   map[archiveKey]*feeds.Rendered
+	archiveErr error
 }
 
 func newFakeFeeds(t testing.TB) *fakeFeeds {
@@ -126,6 +128,18 @@ func (ff *fakeFeeds) Feeds() []feeds.Info { return ff.infos }
 func (ff *fakeFeeds) Ready() bool         { return ff.ready.Load() }
 func (ff *fakeFeeds) Access(slug string) *feeds.Access {
 	return ff.access[slug]
+}
+func (ff *fakeFeeds) Archive(_ context.Context, slug string, n int, f feeds.Format) (*feeds.Rendered, error) {
+	if ff.archiveErr != nil {
+		return nil, ff.archiveErr
+	}
+	return ff.archive[archiveKey{slug, n, f}], nil
+}
+
+type archiveKey struct {
+	slug string
+	n    int
+	f    feeds.Format
 }
 
 type fakeSources struct {

@@ -14,6 +14,9 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, rest string) 
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		return routeFeed, noFormat, methodNotAllowed(w, s.static.allowGetHead)
 	}
+	if slug, page, ok := strings.Cut(rest, "/archive/"); ok {
+		return s.serveArchive(w, r, slug, page)
+	}
 	slug, f, negotiated, ok := parseFeedPath(rest, r.Header["Accept"])
 	if !ok || s.feeds == nil {
 		return routeFeed, noFormat, notFound(w)

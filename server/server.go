@@ -40,6 +40,9 @@ type Feeds interface {
 	Ready() bool
 	// Access is the token check of a private feed; nil for a public one.
 	Access(slug string) *feeds.Access
+	// Archive is page n of an archived feed (RFC 5005); nil when there is
+	// no such page.
+	Archive(ctx context.Context, slug string, n int, f feeds.Format) (*feeds.Rendered, error)
 }
 
 // Sources is what the server needs of the scheduler; *scheduler.Scheduler
