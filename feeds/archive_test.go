@@ -205,9 +205,9 @@ func TestArchiveWalkReachesEveryItemOnce(t *testing.T) {
 		t.Fatalf("page 1 before any page is complete: %v, %v", rd, err)
 	}
 	var kept map[int]*Rendered
-	for i := 0; i < 30; i++ {
-		r.round(50)
-		if i == 9 {
+	for i := 0; i < 6; i++ {
+		r.round(200)
+		if i == 1 {
 			seen, pages := r.walk(true)
 			r.exactlyOnce(seen)
 			kept = pages
@@ -216,10 +216,10 @@ func TestArchiveWalkReachesEveryItemOnce(t *testing.T) {
 	}
 	seen, pages := r.walk(true)
 	r.exactlyOnce(seen)
-	if len(seen) < 2500 || len(pages) < 100 {
+	if len(seen) < 2000 || len(pages) < 100 {
 		t.Fatalf("only %d items on %d pages: the walk proves too little", len(seen), len(pages))
 	}
-	// Pages complete after ten rounds did not change while twenty more
+	// Pages complete after two rounds did not change while four more
 	// rounds arrived: same bytes, same ETag, same Last-Modified.
 	for n, before := range kept {
 		after := pages[n]
@@ -243,7 +243,7 @@ func TestArchiveWalkReachesEveryItemOnce(t *testing.T) {
 	// Pruning the oldest items of a: pages that lose nothing keep their
 	// bytes; the walk still finds every retained item once.
 	ctx := context.Background()
-	if _, err := r.db.Prune(ctx, "a", 1000); err != nil {
+	if _, err := r.db.Prune(ctx, "a", 800); err != nil {
 		t.Fatal(err)
 	}
 	stored, err := r.db.History(ctx, storeHistoryAll())

@@ -29,10 +29,12 @@ func (db *DB) History(ctx context.Context, q store.HistoryQuery) ([]sources.Item
 	}
 	b.WriteString("SELECT " + itemColumns + " FROM items WHERE source = ANY($1::text[])")
 	if c := q.After; !c.IsZero() {
-		fmt.Fprintf(&b, " AND (first_seen, source, id) > (%s, %s, %s)", arg(c.FirstSeen), arg(clean(c.Source)), arg(clean(c.ID)))
+		at := arg(c.FirstSeen)
+		fmt.Fprintf(&b, " AND first_seen >= %s AND (first_seen, source, id) > (%s, %s, %s)", at, at, arg(clean(c.Source)), arg(clean(c.ID)))
 	}
 	if c := q.Through; !c.IsZero() {
-		fmt.Fprintf(&b, " AND (first_seen, source, id) <= (%s, %s, %s)", arg(c.FirstSeen), arg(clean(c.Source)), arg(clean(c.ID)))
+		at := arg(c.FirstSeen)
+		fmt.Fprintf(&b, " AND first_seen <= %s AND (first_seen, source, id) <= (%s, %s, %s)", at, at, arg(clean(c.Source)), arg(clean(c.ID)))
 	}
 	b.WriteString(" ORDER BY first_seen, source, id")
 	if q.Limit > 0 {

@@ -31,12 +31,14 @@ func (db *DB) History(ctx context.Context, q store.HistoryQuery) ([]sources.Item
 	}
 	b.WriteByte(')')
 	if !q.After.IsZero() {
-		b.WriteString(" AND (first_seen, source, id) > (?, ?, ?)")
-		args = append(args, q.After.FirstSeen.UnixMilli(), q.After.Source, q.After.ID)
+		// The plain first_seen bound lets the planner use the index range;
+		// the row value then settles ties.
+		b.WriteString(" AND first_seen >= ? AND (first_seen, source, id) > (?, ?, ?)")
+		args = append(args, q.After.FirstSeen.UnixMilli(), q.After.FirstSeen.UnixMilli(), q.After.Source, q.After.ID)
 	}
 	if !q.Through.IsZero() {
-		b.WriteString(" AND (first_seen, source, id) <= (?, ?, ?)")
-		args = append(args, q.Through.FirstSeen.UnixMilli(), q.Through.Source, q.Through.ID)
+		b.WriteString(" AND first_seen <= ? AND (first_seen, source, id) <= (?, ?, ?)")
+		args = append(args, q.Through.FirstSeen.UnixMilli(), q.Through.FirstSeen.UnixMilli(), q.Through.Source, q.Through.ID)
 	}
 	b.WriteString(" ORDER BY first_seen, source, id")
 	if q.Limit > 0 {

@@ -5,8 +5,9 @@
 ALTER TABLE items ADD COLUMN extra text NOT NULL DEFAULT '';
 
 -- RFC 5005 archives walk a feed's items oldest first by when they were
--- first seen, which never changes, so pages do not shift.
-CREATE INDEX items_first_seen ON items (first_seen, source, id);
+-- first seen, which never changes, so pages do not shift. Led by source so
+-- that a page's range of a few sources is a few short index ranges.
+CREATE INDEX items_source_first_seen ON items (source, first_seen, id);
 
 -- The boundary of each complete archive page of a feed: the (first_seen,
 -- source, id) of its last item. Recorded once (the first replica to record
