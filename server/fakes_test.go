@@ -27,16 +27,16 @@ var testModified = time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
 // A feed marked uncached is not returned by Get until Render renders it,
 // as with a Publisher that has not rendered it since it started.
 type fakeFeeds struct {
-	rendered  map[feedKey]*feeds.Rendered
-	infos     []feeds.Info
-	access    map[string]*feeds.Access
-	pages     map[string]*feeds.Page // see pagefakes_test.go
-	ready     atomic.Bool
-	mu        sync.Mutex
-	uncached  map[feedKey]bool
-	renders   atomic.Int64
-	renderErr error
-	archive   map[archiveKey]*feeds.Rendered
+	rendered   map[feedKey]*feeds.Rendered
+	infos      []feeds.Info
+	access     map[string]*feeds.Access
+	pages      map[string]*feeds.Page // see pagefakes_test.go
+	ready      atomic.Bool
+	mu         sync.Mutex
+	uncached   map[feedKey]bool
+	renders    atomic.Int64
+	renderErr  error
+	archive    map[archiveKey]*feeds.Rendered
 	archiveErr error
 }
 
