@@ -40,8 +40,8 @@ type CompiledSource struct {
 	// Host is the key fetch.per_host counts the source against (see
 	// limit.HostKey); empty for files sources.
 	Host string
-	// Select holds the compiled selectors of an html source; nil for the
-	// other kinds.
+	// Select holds the compiled selectors of an html or json source; nil
+	// for the other kinds.
 	Select *Selectors
 	// Content is the compiled full_text content selector; nil uses
 	// readability extraction.
@@ -49,6 +49,14 @@ type CompiledSource struct {
 	// Expect is sources[].expect: with no new item for longer, the source
 	// is stale. Zero: never stale.
 	Expect time.Duration
+	// Next selects the next page's URL (html, json); nil: one page.
+	Next *Selector
+	// Pages is how many pages one fetch reads, at least 1.
+	Pages int
+	// HTTP is the source's own request options; nil: none.
+	HTTP *HTTPOptions
+	// Rewrite holds the compiled rewrite rules, in order.
+	Rewrite []RewriteRule
 }
 
 // CompiledFeed is a feed resolved and compiled by Parse.

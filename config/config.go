@@ -63,6 +63,7 @@ const (
 	KindFeed  = "feed"
 	KindHTML  = "html"
 	KindFiles = "files"
+	KindJSON  = "json"
 )
 
 // Source is one configured upstream.
@@ -92,6 +93,15 @@ type Source struct {
 	// WebSub subscribes to the hub the upstream feed advertises, if any;
 	// polling goes on as the fallback.
 	WebSub bool `yaml:"websub"`
+	// Next selects the next page's URL (html: CSS or xpath:, json: a
+	// JSONPath); Pages is how many pages one fetch reads (1 to 50).
+	Next  string `yaml:"next"`
+	Pages int    `yaml:"pages"`
+	// HTTP holds the source's own request options (see http.go).
+	HTTP *HTTP `yaml:"http"`
+	// Rewrite lists rules applied to each item at ingest, in order (see
+	// rewrite.go).
+	Rewrite []Rewrite `yaml:"rewrite"`
 
 	// Line is the line of the source's entry in the file, for messages.
 	Line int `yaml:"-"`
@@ -102,16 +112,21 @@ type Source struct {
 	decodeErrs []string // see keepTypeErrors
 }
 
-// Select holds CSS selectors for a listing page; "sel@attr" reads an
-// attribute instead of the text.
+// Select holds the selectors of an html source (CSS, "sel@attr" reads an
+// attribute, or "xpath:EXPR") or the JSONPaths of a json source.
 type Select struct {
-	Item    string `yaml:"item"`
+	Item    string `yaml:"item"`  // html
+	Items   string `yaml:"items"` // json
 	Title   string `yaml:"title"`
 	Link    string `yaml:"link"`
 	Date    string `yaml:"date"`
 	Summary string `yaml:"summary"`
 	Author  string `yaml:"author"`
 	Image   string `yaml:"image"`
+	// ID, Content and Categories are for kind json.
+	ID         string `yaml:"id"`
+	Content    string `yaml:"content"`
+	Categories string `yaml:"categories"`
 }
 
 // Feed is one published feed.

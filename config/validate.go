@@ -147,7 +147,7 @@ func (s *Source) validate(v *validator, p path) {
 		s.Compiled.Keep = DefaultKeep
 	}
 	switch s.Kind {
-	case KindFeed, KindHTML:
+	case KindFeed, KindHTML, KindJSON:
 		if s.URL == "" {
 			v.errorf(p.with("url"), "required for kind %s", s.Kind)
 		} else if err := checkHTTPURL(s.URL); err != nil {
@@ -163,9 +163,12 @@ func (s *Source) validate(v *validator, p path) {
 	case KindFiles:
 		s.validateFiles(v, p)
 	default:
-		v.errorf(p.with("kind"), "unknown kind %q (want feed, html or files)", s.Kind)
+		v.errorf(p.with("kind"), "unknown kind %q (want feed, html, json or files)", s.Kind)
 	}
 	s.validateSelect(v, p)
+	s.validatePages(v, p)
+	s.validateHTTP(v, p)
+	s.validateRewrite(v, p)
 	if s.Content != "" && !s.FullText {
 		v.errorf(p.with("content"), "only with full_text: true")
 	} else {
@@ -234,26 +237,32 @@ func (s *Source) validateFiles(v *validator, p path) {
 }
 
 func (s *Source) validateSelect(v *validator, p path) {
-	if s.Kind != KindHTML {
+	if s.Kind != KindHTML && s.Kind != KindJSON {
 		if s.Select != nil {
-			v.errorf(p.with("select"), "only for kind html")
+			v.errorf(p.with("select"), "only for kind html or json")
 		}
 		return
 	}
 	if s.Select == nil {
-		v.errorf(p.with("select"), "required for kind html (item, title and link selectors)")
+		if s.Kind == KindJSON {
+			v.errorf(p.with("select"), "required for kind json (items and title JSONPaths)")
+		} else {
+			v.errorf(p.with("select"), "required for kind html (item, title and link selectors)")
+		}
 		return
 	}
 	sp := p.with("select")
 	out := &Selectors{}
-	for _, f := range s.Select.fields(out) {
+	for _, f := range s.Select.fields(s.Kind, out) {
 		switch {
 		case strings.TrimSpace(f.expr) == "":
 			if f.required {
 				v.errorf(sp.with(f.name), "required")
 			}
+		case f.other:
+			v.errorf(sp.with(f.name), "not for kind %s", s.Kind)
 		default:
-			sel, err := compileSelector(f.expr, f.name == "item")
+			sel, err := compileField(s.Kind, f.expr, f.name == "item" || f.name == "items")
 			if err != nil {
 				v.errorf(sp.with(f.name), "%v", err)
 			}
@@ -261,6 +270,38 @@ func (s *Source) validateSelect(v *validator, p path) {
 		}
 	}
 	s.Compiled.Select = out
+}
+
+// MaxPages bounds sources[].pages.
+const MaxPages = 50
+
+func (s *Source) validatePages(v *validator, p path) {
+	s.Compiled.Pages = max(s.Pages, 1)
+	if s.Kind != KindHTML && s.Kind != KindJSON {
+		if s.Next != "" {
+			v.errorf(p.with("next"), "only for kind html or json")
+		}
+		if s.Pages != 0 {
+			v.errorf(p.with("pages"), "only for kind html or json")
+		}
+		return
+	}
+	switch {
+	case s.Pages < 0 || s.Pages > MaxPages:
+		v.errorf(p.with("pages"), "must be from 1 to %d, got %d", MaxPages, s.Pages)
+	case s.Pages > 1 && strings.TrimSpace(s.Next) == "":
+		v.errorf(p.with("pages"), "needs next: the selector of the next page's URL")
+	case s.Next != "" && s.Pages <= 1:
+		v.errorf(p.with("next"), "needs pages: 2 or more (how many pages one fetch reads)")
+	}
+	if strings.TrimSpace(s.Next) == "" {
+		return
+	}
+	sel, err := compileField(s.Kind, s.Next, false)
+	if err != nil {
+		v.errorf(p.with("next"), "%v", err)
+	}
+	s.Compiled.Next = sel
 }
 
 func (c *Config) validateFeeds(v *validator) {
