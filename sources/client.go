@@ -76,6 +76,7 @@ type Client struct {
 	maxBody   int64
 	now       func() time.Time
 	hosts     *limit.Hosts
+	src       *sourceOptions // a source's own options; see ForSource
 }
 
 // NewClient returns a Client configured by opts.
@@ -204,7 +205,8 @@ func NotBefore(err error) time.Time {
 // private. Redirects to any other host must reach public addresses, or
 // the request fails with ErrPrivateAddress (unless AllowPrivate).
 func (c *Client) Get(ctx context.Context, url string, req Request) (*Response, error) {
-	return c.get(withTrustedHost(ctx, urlHost(url)), url, req)
+	resp, err := c.get(withTrustedHost(ctx, urlHost(url)), url, req)
+	return resp, c.scrub(err)
 }
 
 // GetPage is Get for a URL the upstream chose, such as an item's page:
@@ -212,7 +214,8 @@ func (c *Client) Get(ctx context.Context, url string, req Request) (*Response, e
 // is site's (the source's configured URL) or AllowPrivate is set. A
 // refusal is an error wrapping ErrPrivateAddress that says nothing more.
 func (c *Client) GetPage(ctx context.Context, link, site string) (*Response, error) {
-	return c.get(withTrustedHost(ctx, urlHost(site)), link, Request{})
+	resp, err := c.get(withTrustedHost(ctx, urlHost(site)), link, Request{})
+	return resp, c.scrub(err)
 }
 
 func (c *Client) get(ctx context.Context, url string, req Request) (*Response, error) {
@@ -231,7 +234,7 @@ func (c *Client) get(ctx context.Context, url string, req Request) (*Response, e
 		return nil, fmt.Errorf("GET %s: waiting for a slot for %s: %w", Redact(url), hreq.URL.Host, err)
 	}
 	defer release()
-	resp, err := c.hc.Do(hreq)
+	resp, err := c.forRequest(hreq).Do(hreq)
 	if err != nil {
 		return nil, fmt.Errorf("GET %s: %w", Redact(url), transportError(err))
 	}

@@ -108,7 +108,10 @@ type Result struct {
 	// Matches counts what each selector found, in selector order, for the
 	// fetch history: an operator sees a selector that quietly stopped
 	// matching before readers notice. Nil for sources without selectors.
+	// Over several pages, the counts are summed.
 	Matches []Match
+	// Pages holds the counts of each page read, for tributary fetch.
+	Pages []PageMatches
 }
 
 // Match is what one selector found on a fetch: for "item" the number of

@@ -14,6 +14,8 @@ import (
 	"github.com/tributaryfeeds/tributary/sources/files"
 	"github.com/tributaryfeeds/tributary/sources/fulltext"
 	"github.com/tributaryfeeds/tributary/sources/html"
+	"github.com/tributaryfeeds/tributary/sources/json"
+	"github.com/tributaryfeeds/tributary/sources/rewrite"
 )
 
 // Client returns the HTTP client every source of cfg shares, so connections
@@ -40,11 +42,15 @@ func Source(src config.Source, client *sources.Client, logger *slog.Logger) (sou
 		s   sources.Source
 		err error
 	)
+	// The source's own HTTP options go with its requests to its own host.
+	client = client.ForSource(src.URL, c.HTTP)
 	switch src.Kind {
 	case config.KindFeed:
 		s = feed.New(feed.Options{URL: src.URL, Client: client})
 	case config.KindHTML:
-		s, err = html.New(html.Options{URL: src.URL, Select: c.Select, Location: c.Location, Client: client})
+		s, err = html.New(html.Options{URL: src.URL, Select: c.Select, Next: c.Next, Pages: c.Pages, Location: c.Location, Client: client})
+	case config.KindJSON:
+		s, err = json.New(json.Options{URL: src.URL, Select: c.Select, Next: c.Next, Pages: c.Pages, Location: c.Location, Client: client})
 	case config.KindFiles:
 		s = files.New(files.Options{Dir: src.Path, BaseURL: src.BaseURL, Location: c.Location, Logger: logger})
 	default:
@@ -61,7 +67,7 @@ func Source(src config.Source, client *sources.Client, logger *slog.Logger) (sou
 			return nil, fmt.Errorf("source %s: full text: %w", src.Name, err)
 		}
 	}
-	return s, nil
+	return rewrite.Wrap(s, c.Rewrite), nil
 }
 
 // ownSite is the URL whose host the operator chose for src: its url, or the

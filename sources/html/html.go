@@ -24,12 +24,18 @@ type Options struct {
 	Client *sources.Client
 	// Now returns the current time, for relative dates. Nil: time.Now.
 	Now func() time.Time
+	// Next selects the next page's URL; Pages is how many pages one fetch
+	// reads (0 or 1: only the first).
+	Next  *config.Selector
+	Pages int
 }
 
 // Source reads the items of one listing page.
 type Source struct {
 	url    string
 	sel    *config.Selectors
+	next   *config.Selector
+	pages  int
 	loc    *time.Location
 	client *sources.Client
 	now    func() time.Time
@@ -45,10 +51,10 @@ func New(opts Options) (*Source, error) {
 	if opts.Client == nil {
 		return nil, errors.New("html source: client is required")
 	}
-	if sel := opts.Select; sel == nil || sel.Item == nil || sel.Item.CSS == nil || sel.Title == nil || sel.Link == nil {
+	if !usable(opts.Select) {
 		return nil, errors.New("html source: select needs item, title and link")
 	}
-	s := &Source{url: opts.URL, sel: opts.Select, loc: opts.Location, client: opts.Client, now: opts.Now}
+	s := &Source{url: opts.URL, sel: opts.Select, next: opts.Next, pages: max(opts.Pages, 1), loc: opts.Location, client: opts.Client, now: opts.Now}
 	if s.loc == nil {
 		s.loc = time.UTC
 	}
@@ -58,21 +64,22 @@ func New(opts Options) (*Source, error) {
 	return s, nil
 }
 
-// Fetch loads the page with a conditional GET and parses its items. A 304
-// yields a Result with NotModified set.
+// Fetch loads the page with a conditional GET and parses its items, then
+// up to pages-1 further pages through next. A 304 yields a Result with
+// NotModified set.
 func (s *Source) Fetch(ctx context.Context, req sources.Request) (*sources.Result, error) {
 	// The client's errors already name the URL, redacted.
-	resp, res, err := s.client.Fetch(ctx, s.url, req)
-	if err != nil || res.NotModified {
-		return res, err
-	}
+	return s.client.FetchPages(ctx, s.url, s.pages, req, s.parse)
+}
+
+func (s *Source) parse(resp *sources.Response) (sources.Page, error) {
 	page, err := resp.UTF8()
 	if err != nil {
-		return nil, err
+		return sources.Page{}, err
 	}
-	res.Items, res.Warnings, res.Matches, err = parseMatches(s.sel, page, resp.URL, s.loc, s.now())
-	if err != nil {
-		return nil, err
+	var next *config.Selector
+	if s.pages > 1 {
+		next = s.next
 	}
-	return res, nil
+	return parsePage(s.sel, next, page, resp.URL, s.loc, s.now())
 }

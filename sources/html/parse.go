@@ -30,7 +30,7 @@ const maxWarnings = 20
 // nothing at all is an error, so a changed page layout is never mistaken
 // for an empty listing.
 func Parse(page []byte, pageURL string, sel *config.Selectors, loc *time.Location, now time.Time) ([]sources.Item, []string, error) {
-	if sel == nil || sel.Item == nil || sel.Item.CSS == nil || sel.Title == nil || sel.Link == nil {
+	if !usable(sel) {
 		return nil, nil, errors.New("select: item, title and link are required")
 	}
 	if loc == nil {
@@ -44,22 +44,36 @@ func parse(s *config.Selectors, page []byte, pageURL string, loc *time.Location,
 	return items, warnings, err
 }
 
+// usable reports whether sel has what a listing needs: an item selector
+// that finds elements, a title and a link (config.CompileSelect checks it).
+func usable(sel *config.Selectors) bool {
+	return sel != nil && sel.Item != nil && (sel.Item.CSS != nil || sel.Item.XPath != nil) && sel.Title != nil && sel.Link != nil
+}
+
 // parseMatches is parse that also counts, per selector, the item elements
 // it matches in, for the fetch history.
 func parseMatches(s *config.Selectors, page []byte, pageURL string, loc *time.Location, now time.Time) ([]sources.Item, []string, []sources.Match, error) {
+	pg, err := parsePage(s, nil, page, pageURL, loc, now)
+	return pg.Items, pg.Warnings, pg.Matches, err
+}
+
+// parsePage parses one listing page: its items, warnings, per-selector
+// match counts and, when next is set, the absolute URL of the next page.
+func parsePage(s *config.Selectors, next *config.Selector, page []byte, pageURL string, loc *time.Location, now time.Time) (sources.Page, error) {
 	u, err := url.Parse(pageURL)
 	if err != nil || !sources.IsWebURL(u) {
-		return nil, nil, nil, fmt.Errorf("page URL %q: not an absolute http(s) URL", sources.Redact(pageURL))
+		return sources.Page{}, fmt.Errorf("page URL %q: not an absolute http(s) URL", sources.Redact(pageURL))
 	}
 	// Messages may reach the public status page: no secrets from the URL.
 	where := sources.Redact(pageURL)
 	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(page))
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("parse %s: %w", where, err)
+		return sources.Page{}, fmt.Errorf("parse %s: %w", where, err)
 	}
-	els := doc.FindMatcher(s.Item.CSS)
+	els := selectAll(doc, s.Item)
 	if els.Length() == 0 {
-		return nil, nil, nil, fmt.Errorf("select.item %q matched nothing on %s", s.Item.Expr, where)
+		return sources.Page{URL: pageURL, Matches: []sources.Match{{Selector: "item"}}},
+			fmt.Errorf("select.item %q matched nothing on %s", s.Item.Expr, where)
 	}
 	p := &pageParse{sel: s, base: BaseURL(doc, u), loc: loc, now: now, seen: map[string]bool{}, found: map[*config.Selector]bool{}}
 	els.Each(func(i int, el *goquery.Selection) { p.item(i, el) })
@@ -68,11 +82,54 @@ func parseMatches(s *config.Selectors, page []byte, pageURL string, loc *time.Lo
 		sel  *config.Selector
 	}{{"title", s.Title}, {"link", s.Link}} {
 		if !p.found[f.sel] {
-			return nil, nil, nil, fmt.Errorf("select.%s %q matched nothing in any of the %d items on %s",
+			return sources.Page{URL: pageURL, Matches: matches(s, els)}, fmt.Errorf("select.%s %q matched nothing in any of the %d items on %s",
 				f.name, f.sel.Expr, els.Length(), where)
 		}
 	}
-	return p.items, p.warnings(), matches(s, els), nil
+	pg := sources.Page{URL: pageURL, Items: p.items, Warnings: p.warnings(), Matches: matches(s, els)}
+	if next != nil {
+		pg.Next = nextURL(doc, next, p.base)
+		n := 0
+		if pg.Next != "" {
+			n = 1
+		}
+		pg.Matches = append(pg.Matches, sources.Match{Selector: "next", Count: n})
+	}
+	return pg, nil
+}
+
+// selectAll returns the elements sel finds in the whole document.
+func selectAll(doc *goquery.Document, sel *config.Selector) *goquery.Selection {
+	if sel.XPath != nil {
+		return doc.FindNodes(xpathElements(doc.Nodes[0], sel.XPath, 0)...)
+	}
+	return doc.FindMatcher(sel.CSS)
+}
+
+// nextURL reads the next page's URL: the selected attribute, else the
+// href of the first element the selector finds, else its text; resolved
+// against base. Empty when there is none.
+func nextURL(doc *goquery.Document, next *config.Selector, base *url.URL) string {
+	var el *goquery.Selection
+	switch {
+	case next.CSS != nil || next.XPath != nil:
+		el = selectAll(doc, next).First()
+	default:
+		return "" // "@attr" alone has no element to read on a page
+	}
+	if el.Length() == 0 {
+		return ""
+	}
+	raw, ok := "", false
+	if next.Attr != "" {
+		raw, ok = el.Attr(next.Attr)
+	} else if raw, ok = el.Attr("href"); !ok {
+		raw, ok = collapse(el.Text()), true
+	}
+	if !ok || strings.TrimSpace(raw) == "" {
+		return ""
+	}
+	return sources.ResolveURL(base, raw)
 }
 
 // matches counts, for item, the item elements on the page and, for each
