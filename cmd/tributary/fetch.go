@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -40,16 +41,35 @@ func runFetch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	res, err := s.Fetch(ctx, sources.Request{})
 	if err != nil {
+		if pe := (*sources.PageError)(nil); errors.As(err, &pe) {
+			printPages(stdout, []sources.PageMatches{pe.Page})
+		}
 		return fmt.Errorf("fetch %s: %w", name, err)
 	}
 	for _, w := range res.Warnings {
 		fmt.Fprintf(stderr, "warning: %s\n", oneLine(w))
 	}
+	printPages(stdout, res.Pages)
 	printItems(stdout, res.Items)
 	if len(res.Items) == 0 {
 		return fmt.Errorf("fetch %s: no items", name)
 	}
 	return nil
+}
+
+// printPages shows, for each page of a listing read, how many items each
+// selector matched in: the selector that broke is the one at 0.
+func printPages(w io.Writer, pages []sources.PageMatches) {
+	for i, p := range pages {
+		counts := make([]string, len(p.Matches))
+		for j, m := range p.Matches {
+			counts[j] = fmt.Sprintf("%s %d", m.Selector, m.Count)
+		}
+		fmt.Fprintf(w, "page %d: %s\n   matched: %s\n", i+1, p.URL, strings.Join(counts, ", "))
+	}
+	if len(pages) > 0 {
+		fmt.Fprintln(w)
+	}
 }
 
 func printItems(w io.Writer, items []sources.Item) {
