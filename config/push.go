@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 )
@@ -62,4 +63,34 @@ func (c *Config) validateNotify(v *validator, f *Feed, p path) {
 		}
 		seen[n.URL] = true
 	}
+}
+
+// pushSummary is the push line of Summary, "" when nothing pushes. It
+// counts hubs and webhooks rather than listing them: their URLs may hold
+// tokens.
+func (c *Config) pushSummary() string {
+	var parts []string
+	if c.Server.WebSub.Builtin {
+		parts = append(parts, "built-in hub at "+strings.TrimRight(c.Server.BaseURL, "/")+"/websub")
+	}
+	if n := len(c.Server.WebSub.Hubs); n > 0 {
+		parts = append(parts, plural(n, "hub")+" pinged")
+	}
+	hooks := 0
+	for i := range c.Feeds {
+		hooks += len(c.Feeds[i].Notify)
+	}
+	if hooks > 0 {
+		parts = append(parts, plural(hooks, "webhook"))
+	}
+	var subs []string
+	for i := range c.Sources {
+		if c.Sources[i].WebSub {
+			subs = append(subs, c.Sources[i].Name)
+		}
+	}
+	if len(subs) > 0 {
+		parts = append(parts, fmt.Sprintf("subscribing for %s", strings.Join(subs, ", ")))
+	}
+	return strings.Join(parts, "; ")
 }

@@ -31,8 +31,16 @@ feeds:
 	if !c.Sources[0].WebSub || len(c.Feeds[0].Notify) != 1 || c.Feeds[0].Notify[0].Secret != "s3cret-value" {
 		t.Errorf("source %+v, notify %+v", c.Sources[0], c.Feeds[0].Notify)
 	}
-	if off, err := Parse("c.yaml", []byte("feeds: []\n"), nil); err != nil || off.Server.WebSub.Enabled() {
+	if off, err := Parse("c.yaml", []byte("feeds: []\n"), nil); err != nil || off.Server.WebSub.Enabled() || strings.Contains(off.Summary(), "push:") {
 		t.Errorf("websub on by default: %+v, %v", off, err)
+	}
+	sum := c.Summary()
+	want := "\npush: built-in hub at http://127.0.0.1:8080/websub; 1 hub pinged; 1 webhook; subscribing for wire\n"
+	if !strings.HasSuffix(sum, want) {
+		t.Errorf("Summary ends\n%s\nwant\n%s", sum, want)
+	}
+	if strings.Contains(sum, "token=abc") || strings.Contains(sum, "s3cret") {
+		t.Errorf("Summary shows a webhook's URL or secret:\n%s", sum)
 	}
 }
 

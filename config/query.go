@@ -99,6 +99,9 @@ func (c *Config) Summary() string {
 		}
 		tw.Flush()
 	}
+	if p := c.pushSummary(); p != "" {
+		b.WriteString("\npush: " + p + "\n")
+	}
 	return b.String()
 }
 

@@ -4,9 +4,11 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -88,6 +90,7 @@ func openStore(tb testing.TB, path string) *sqlite.DB {
 // fixture is a Service on a sqlite store, its HTTP handlers served at
 // base (so base_url points at it), with a fake clock.
 type fixture struct {
+	logs  *logBuffer
 	s     *Service
 	st    *sqlite.DB
 	feeds *fakeFeeds
@@ -97,7 +100,7 @@ type fixture struct {
 
 func newFixture(tb testing.TB, cfg Config, mod func(*Options)) *fixture {
 	tb.Helper()
-	fx := &fixture{feeds: &fakeFeeds{}, clock: &clock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}}
+	fx := &fixture{feeds: &fakeFeeds{}, clock: &clock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}, logs: &logBuffer{}}
 	fx.st = openStore(tb, "")
 	mux := http.NewServeMux()
 	mux.HandleFunc("/websub", func(w http.ResponseWriter, r *http.Request) { fx.s.ServeHub(w, r) })
@@ -105,7 +108,8 @@ func newFixture(tb testing.TB, cfg Config, mod func(*Options)) *fixture {
 	fx.srv = httptest.NewServer(mux)
 	tb.Cleanup(fx.srv.Close)
 	cfg.BaseURL = fx.srv.URL
-	opts := Options{Store: fx.st, Feeds: fx.feeds, Config: cfg, Now: fx.clock.Now, AllowPrivate: true, Owner: "test"}
+	opts := Options{Store: fx.st, Feeds: fx.feeds, Config: cfg, Now: fx.clock.Now, AllowPrivate: true, Owner: "test",
+		Logger: slog.New(slog.NewTextHandler(fx.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
 	if mod != nil {
 		mod(&opts)
 	}
@@ -115,6 +119,34 @@ func newFixture(tb testing.TB, cfg Config, mod func(*Options)) *fixture {
 	}
 	fx.s = s
 	return fx
+}
+
+// logBuffer collects log lines from several goroutines.
+type logBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+// noSecrets fails the test if the log holds any of secrets.
+func (fx *fixture) noSecrets(tb testing.TB, secrets ...string) {
+	tb.Helper()
+	fx.logs.mu.Lock()
+	defer fx.logs.mu.Unlock()
+	text := fx.logs.b.String()
+	if text == "" {
+		tb.Error("nothing logged: the check would prove nothing")
+	}
+	for _, s := range secrets {
+		if s != "" && strings.Contains(text, s) {
+			tb.Errorf("the log shows the secret %q:\n%s", s, text)
+		}
+	}
 }
 
 // verifyNext runs the next queued verification of intent.

@@ -150,6 +150,7 @@ func TestHubSubscribeDistributeUnsubscribe(t *testing.T) {
 	if n := len(sub.pushes()); n != 1 {
 		t.Errorf("deliveries after unsubscribe: %d, want still 1", n)
 	}
+	fx.noSecrets(t, "hush", "/cb?x=1")
 }
 
 func TestHubRetriesWithBackoff(t *testing.T) {

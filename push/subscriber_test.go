@@ -204,6 +204,7 @@ func TestSubscriberLifecycle(t *testing.T) {
 	if _, err := fx.st.Upstream(ctx, "wire"); err == nil {
 		t.Error("the subscription is still stored")
 	}
+	fx.noSecrets(t, secret, strings.TrimPrefix(cb, fx.srv.URL+"/websub/callback/wire/"))
 }
 
 func TestSubscriberNoHub(t *testing.T) {
