@@ -108,7 +108,7 @@ func (s *Service) maintain(ctx context.Context, c *compiled, src *Source) error 
 	if err := s.st.SetUpstream(ctx, next); err != nil {
 		return err
 	}
-	if err := s.request(ctx, hub, "subscribe", topic, c.callbackURL(src.Name, token), secret); err != nil {
+	if err := s.request(ctx, s.hubClient(hub, src.URL), hub, "subscribe", topic, c.callbackURL(src.Name, token), secret); err != nil {
 		return fmt.Errorf("subscribe at %s: %w", redactURL(hub), err)
 	}
 	s.log.InfoContext(ctx, "websub subscriber: subscription requested", "source", src.Name, "hub", redactURL(hub))
@@ -158,7 +158,7 @@ func (c *compiled) callbackURL(source, token string) string {
 }
 
 // request sends a subscription or unsubscription request to a hub.
-func (s *Service) request(ctx context.Context, hub, mode, topic, callback, secret string) error {
+func (s *Service) request(ctx context.Context, client *outbound, hub, mode, topic, callback, secret string) error {
 	form := url.Values{
 		"hub.mode":     {mode},
 		"hub.topic":    {topic},
@@ -171,8 +171,7 @@ func (s *Service) request(ctx context.Context, hub, mode, topic, callback, secre
 	h := http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}
 	ctx, cancel := context.WithTimeout(ctx, s.opts.Timeout)
 	defer cancel()
-	// The hub is the upstream's choice, not the operator's: guarded.
-	resp, err := s.guard.do(ctx, http.MethodPost, hub, h, []byte(form.Encode()))
+	resp, err := client.do(ctx, http.MethodPost, hub, h, []byte(form.Encode()))
 	if err != nil {
 		return err
 	}
@@ -180,6 +179,19 @@ func (s *Service) request(ctx context.Context, hub, mode, topic, callback, secre
 		return fmt.Errorf("hub answered %d", resp.status)
 	}
 	return nil
+}
+
+// hubClient is the client for requests to an upstream's hub. The hub is
+// the upstream's choice, not the operator's, so it may not reach a private
+// address, unless it is on the host the operator configured for the source
+// (the rule the sources' guard applies to fetches).
+func (s *Service) hubClient(hub, feedURL string) *outbound {
+	h, err1 := url.Parse(hub)
+	f, err2 := url.Parse(feedURL)
+	if err1 == nil && err2 == nil && h.Hostname() != "" && strings.EqualFold(h.Hostname(), f.Hostname()) {
+		return s.plain
+	}
+	return s.guard
 }
 
 // discover fetches the upstream feed and returns its hub and self URLs
@@ -212,7 +224,11 @@ func (s *Service) unsubscribe(ctx context.Context, c *compiled, source string) {
 		}
 		return
 	}
-	if err := s.request(ctx, u.Hub, "unsubscribe", u.Topic, c.callbackURL(source, callbackToken(u.Secret, source)), ""); err != nil {
+	feedURL := u.Topic
+	if src := c.sources[source]; src != nil {
+		feedURL = src.URL
+	}
+	if err := s.request(ctx, s.hubClient(u.Hub, feedURL), u.Hub, "unsubscribe", u.Topic, c.callbackURL(source, callbackToken(u.Secret, source)), ""); err != nil {
 		s.log.WarnContext(ctx, "websub subscriber: unsubscribe", "source", source, "hub", redactURL(u.Hub), "err", err)
 		_ = s.st.DeleteUpstream(ctx, source)
 	}

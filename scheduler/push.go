@@ -4,13 +4,12 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/tributaryfeeds/tributary/metrics"
 	"github.com/tributaryfeeds/tributary/sources"
 )
 
 // Ingest stores items that an upstream pushed (WebSub) for the named
 // source, through the same path as a fetch's result: the source's keep
-// limit, the metrics and OnChange. Fetch state (validators, backoff) is
+// limit, tributary_items_ingested_total and OnChange. Fetch state (validators, backoff) is
 // left alone: a push says nothing about the next poll, which still runs on
 // schedule as the fallback.
 func (s *Scheduler) Ingest(ctx context.Context, name string, items []sources.Item) error {
@@ -26,12 +25,22 @@ func (s *Scheduler) Ingest(ctx context.Context, name string, items []sources.Ite
 	s.wg.Add(1) // Stop waits for it like for a fetch
 	s.mu.Unlock()
 	defer s.wg.Done()
-	start := s.opts.Now()
 	o, err := s.save(ctx, e, &sources.Result{Items: items})
 	if err != nil {
-		o.kind = metrics.OutcomeError
+		s.log.Warn("pushed items", "source", name, "err", err)
+	} else {
+		// Not a fetch: logged and counted as items only, so fetch counts
+		// and durations stay about polling.
+		s.log.Info("pushed items", "source", name, "new", o.new, "updated", o.updated)
+		if m := s.opts.Metrics; m != nil {
+			if o.new > 0 {
+				m.ItemsIngested.WithLabelValues(name, "new").Add(float64(o.new))
+			}
+			if o.updated > 0 {
+				m.ItemsIngested.WithLabelValues(name, "updated").Add(float64(o.updated))
+			}
+		}
 	}
-	s.report(name, o, s.opts.Now().Sub(start), err)
 	if err == nil && o.new > 0 {
 		s.noteNewItems(ctx, name)
 	}

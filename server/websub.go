@@ -1,6 +1,9 @@
 package server
 
-import "net/http"
+import (
+	"net/http"
+	"strings"
+)
 
 // WebSub is what the server needs of the push package; *push.Service
 // implements it.
@@ -40,3 +43,14 @@ func (w *statusWriter) WriteHeader(code int) {
 // Unwrap lets http.ResponseController reach the connection (the hub sets a
 // read deadline for the request body).
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// logPath is a request path fit for the log: a WebSub callback's last
+// segment is its secret token, so it is cut.
+func logPath(p string) string {
+	const prefix = "/websub/callback/"
+	if !strings.HasPrefix(p, prefix) {
+		return p
+	}
+	source, _, _ := strings.Cut(p[len(prefix):], "/")
+	return prefix + source + "/…"
+}

@@ -93,3 +93,16 @@ func TestFeedWithHubsDoesNotAllocate(t *testing.T) {
 		t.Errorf("%v allocations per request with a Link header", n)
 	}
 }
+
+func TestLogPathHidesCallbackToken(t *testing.T) {
+	for in, want := range map[string]string{
+		"/websub/callback/wire/s3cret-token":   "/websub/callback/wire/…",
+		"/websub/callback/wire/s3cret/more":    "/websub/callback/wire/…",
+		"/websub/callback/s3cret-without-name": "/websub/callback/s3cret-without-name/…",
+		"/feeds/world.atom":                    "/feeds/world.atom",
+	} {
+		if got := logPath(in); got != want {
+			t.Errorf("logPath(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

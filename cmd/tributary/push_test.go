@@ -181,3 +181,84 @@ func TestPushEndToEnd(t *testing.T) {
 		}
 	}
 }
+
+// TestWebSubSubscriberEndToEnd: a websub source's upstream advertises a
+// hub; the daemon subscribes, answers the verification at its callback,
+// and a signed push shows up in the feed without another poll.
+func TestWebSubSubscriberEndToEnd(t *testing.T) {
+	var hubMu sync.Mutex
+	var requests []url.Values
+	hub := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		hubMu.Lock()
+		requests = append(requests, r.PostForm)
+		hubMu.Unlock()
+		w.WriteHeader(http.StatusAccepted)
+	}))
+	t.Cleanup(hub.Close)
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		w.Header().Add("Link", "<"+hub.URL+`/hub>; rel="hub"`)
+		fmt.Fprint(w, `<rss version="2.0"><channel><title>Up</title><link>https://up.example/</link><description>d</description>`+
+			`<item><title>Polled story</title><link>https://up.example/p</link><guid>p</guid><pubDate>Mon, 02 Mar 2026 10:00:00 GMT</pubDate></item></channel></rss>`)
+	}))
+	t.Cleanup(up.Close)
+	dir := t.TempDir()
+	cfg := daemonConfig(dir, e2eToken,
+		fmt.Sprintf("  - name: up\n    url: %s\n    websub: true\n", up.URL),
+		"  - slug: news\n    title: News\n    sources: [up]\n")
+	cfgPath := filepath.Join(dir, "config.yaml")
+	writeFile(t, cfgPath, cfg)
+	logger, logs := debugLogger()
+	m := open(t, &Main{ConfigPath: cfgPath, Logger: logger})
+	base := m.URL()
+
+	var req url.Values
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Log(logs.String())
+		}
+	})
+	waitFor(t, "the subscription request", func() bool {
+		hubMu.Lock()
+		defer hubMu.Unlock()
+		if len(requests) > 0 {
+			req = requests[0]
+		}
+		return req != nil
+	})
+	cb := req.Get("hub.callback")
+	if req.Get("hub.mode") != "subscribe" || req.Get("hub.topic") != up.URL || !strings.HasPrefix(cb, "http://feeds.test/websub/callback/up/") {
+		t.Fatalf("subscription request %v", req)
+	}
+	// The hub reaches the callback at the daemon's real address.
+	local := strings.Replace(cb, "http://feeds.test", base, 1)
+	v := url.Values{"hub.mode": {"subscribe"}, "hub.topic": {up.URL}, "hub.challenge": {"chal-123"}, "hub.lease_seconds": {"86400"}}
+	resp, body := get(t, local+"?"+v.Encode())
+	if resp.StatusCode != http.StatusOK || string(body) != "chal-123" {
+		t.Fatalf("verification: %d %q", resp.StatusCode, body)
+	}
+	pushed := `<rss version="2.0"><channel><title>Up</title><link>https://up.example/</link><description>d</description>` +
+		`<item><title>Pushed story</title><link>https://up.example/q</link><guid>q</guid><pubDate>Tue, 03 Mar 2026 10:00:00 GMT</pubDate></item></channel></rss>`
+	post, err := http.NewRequest(http.MethodPost, local, strings.NewReader(pushed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	post.Header.Set("Content-Type", "application/rss+xml")
+	post.Header.Set("X-Hub-Signature", hmacHex(req.Get("hub.secret"), pushed))
+	pr, err := http.DefaultClient.Do(post)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr.Body.Close()
+	if pr.StatusCode/100 != 2 {
+		t.Fatalf("push: %d", pr.StatusCode)
+	}
+	waitFor(t, "the pushed item in the feed", func() bool {
+		_, b := get(t, base+"/feeds/news.json")
+		return strings.Contains(string(b), "Pushed story")
+	})
+	if strings.Contains(logs.String(), req.Get("hub.secret")) || strings.Contains(logs.String(), strings.TrimPrefix(cb, "http://feeds.test/websub/callback/up/")) {
+		t.Error("the log shows the subscription's secret or callback token")
+	}
+}
