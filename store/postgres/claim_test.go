@@ -93,6 +93,21 @@ func TestClaimSessionLost(t *testing.T) {
 	if _, err := conn.Exec(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1`, name); err != nil {
 		t.Fatal(err)
 	}
+	// pg_terminate_backend only signals: the backend, and its advisory
+	// locks, go a moment later. Wait until it has gone.
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		var n int
+		if err := conn.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity WHERE application_name = $1`, name).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the terminated session did not end")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 	if !claim(t, b, "wire") {
 		t.Fatal("b could not take the claim of a's ended session")
 	}
