@@ -186,3 +186,58 @@ func TestCompileInCode(t *testing.T) {
 		t.Errorf("compiled %+v %+v", c.Sources[0].Compiled, c.Feeds[0].Compiled)
 	}
 }
+
+// TestCompiledReachKeys: kind json, next/pages, http and rewrite compile
+// into the values the sources use.
+func TestCompiledReachKeys(t *testing.T) {
+	src := `sources:
+  - name: api
+    kind: json
+    url: https://api.example.org/v1/posts
+    select: {items: "$.data[*]", title: "$.title", categories: "$.tags[*]"}
+    next: "$.links.next"
+    pages: 3
+    http:
+      headers: {x-api-key: "${KEY}", Accept: application/json}
+      cookies: {session: "${SESSION}"}
+      basic_auth: {username: reader, password: "${PW}"}
+      proxy: "socks5://u:${PROXY_PW}@proxy.example.org:1080"
+    rewrite:
+      - {field: title, replace: "re:^\\[Ad\\]\\s*"}
+      - {field: content, remove: ".share"}
+  - name: cards
+    kind: html
+    url: https://example.org/
+    select: {item: "xpath://div[@class='card']", title: h3, link: "xpath:.//a/@href"}
+`
+	env := map[string]string{"KEY": "key-0123", "SESSION": "sess-4567", "PW": "pw-89ab", "PROXY_PW": "ppw-cdef"}
+	c, err := Parse("c.yaml", []byte(src), func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := c.Sources[0].Compiled
+	if api.Pages != 3 || api.Next == nil || api.Next.JSON == nil || api.Select.Item.JSON == nil || api.Select.Categories == nil {
+		t.Errorf("api = %+v", api)
+	}
+	h := api.HTTP
+	if h.Header.Get("X-Api-Key") != "key-0123" || len(h.Cookies) != 1 || !h.HasAuth || h.Password != "pw-89ab" || h.Proxy.Scheme != "socks5" {
+		t.Errorf("http = %+v", h)
+	}
+	desc := h.String()
+	got := h.Redact("key-0123 sess-4567 pw-89ab ppw-cdef")
+	for _, secret := range env {
+		if strings.Contains(desc, secret) || strings.Contains(got, secret) {
+			t.Errorf("%q or %q shows %q", desc, got, secret)
+		}
+	}
+	if len(api.Rewrite) != 2 || api.Rewrite[0].Re == nil || api.Rewrite[1].Remove == nil {
+		t.Errorf("rewrite = %+v", api.Rewrite)
+	}
+	cards := c.Sources[1].Compiled.Select
+	if cards.Item.XPath == nil || cards.Title.CSS == nil || cards.Link.XPath == nil || cards.Link.Attr != "href" {
+		t.Errorf("cards = %+v", cards)
+	}
+	if c.Sources[1].Compiled.Pages != 1 {
+		t.Errorf("default pages = %d", c.Sources[1].Compiled.Pages)
+	}
+}

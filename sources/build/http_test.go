@@ -208,3 +208,58 @@ func TestHTTPProxy(t *testing.T) {
 	}
 	noSecrets(t, "the proxy error", err.Error())
 }
+
+// TestFullTextOptionsSameHostOnly: a full-text source sends its options
+// with the article pages on its own host, not with those elsewhere.
+func TestFullTextOptionsSameHostOnly(t *testing.T) {
+	var mu sync.Mutex
+	keys := map[string]string{} // page path -> X-Api-Key it arrived with
+	article := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		keys[r.URL.Path] = r.Header.Get("X-Api-Key")
+		mu.Unlock()
+		fmt.Fprint(w, `<html><body><article><p>The whole article body, long enough to be the main content of the page.</p></article></body></html>`)
+	})
+	other := httptest.NewServer(article)
+	defer other.Close()
+	otherURL, _ := url.Parse(other.URL)
+	var site *httptest.Server
+	site = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/feed.xml" {
+			article(w, r)
+			return
+		}
+		fmt.Fprintf(w, `<rss version="2.0"><channel><title>t</title><link>%[1]s/</link>
+<item><title>Here</title><link>%[1]s/here</link></item>
+<item><title>Elsewhere</title><link>http://localhost:%[2]s/elsewhere</link></item>
+</channel></rss>`, site.URL, otherURL.Port())
+	}))
+	defer site.Close()
+	yaml := fmt.Sprintf(`fetch: {allow_private: true}
+sources:
+  - name: members
+    url: %s/feed.xml
+    full_text: true
+    http: {headers: {X-Api-Key: "${API_KEY}"}}
+`, site.URL)
+	cfg, err := config.Parse("c.yaml", []byte(yaml), func(string) string { return apiKey })
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Source(cfg.Sources[0], Client(cfg, nil), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.Fetch(context.Background(), sources.Request{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Items) != 2 || !strings.Contains(res.Items[1].Content, "whole article body") {
+		t.Fatalf("items %+v warnings %q", res.Items, res.Warnings)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if keys["/here"] != apiKey || keys["/elsewhere"] != "" {
+		t.Errorf("keys sent with the pages: %q", keys)
+	}
+}
