@@ -50,3 +50,21 @@ func FuzzParseSchedule(f *testing.F) {
 		}
 	})
 }
+
+// FuzzCompileSelector feeds arbitrary expressions to the CSS, XPath and
+// JSONPath compilers: an error or a usable selector, never a panic.
+func FuzzCompileSelector(f *testing.F) {
+	for _, s := range []string{"a@href", "xpath://div[@class='x']", "xpath:.//a/@href", "xpath:(", "$.data.posts[*]", "$..[?@.a>1]", "$[", "@id"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, expr string) {
+		for _, kind := range []string{KindHTML, KindJSON} {
+			for _, plain := range []bool{true, false} {
+				sel, err := compileField(kind, expr, plain)
+				if err == nil && (sel == nil || sel.CSS == nil && sel.XPath == nil && sel.JSON == nil && sel.Attr == "") {
+					t.Fatalf("compileField(%s, %q) = %+v without error", kind, expr, sel)
+				}
+			}
+		}
+	})
+}

@@ -190,6 +190,9 @@ func (sel Select) fields(kind string, out *Selectors) []selectField {
 // find elements, not read a value).
 func compileSelector(expr string, plain bool) (*Selector, error) {
 	expr = strings.TrimSpace(expr)
+	if expr == "" {
+		return nil, fmt.Errorf("%q: empty selector", expr)
+	}
 	if x, ok := strings.CutPrefix(expr, "xpath:"); ok {
 		return compileXPath(x, expr, plain)
 	}
