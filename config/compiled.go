@@ -70,6 +70,10 @@ type CompiledFeed struct {
 	Limit int
 	// MaxAge drops older items; zero keeps every age.
 	MaxAge time.Duration
+	// Preference is Sources in the order their copy of a duplicate wins:
+	// the prefer entries first (tags resolved), then the rest in
+	// configuration order.
+	Preference []string
 }
 
 // Same reports whether s and o fetch the same way: the same configuration

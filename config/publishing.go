@@ -1,6 +1,9 @@
 package config
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // validatePublishing checks the feed keys of issue 11: image, prefer,
 // near_duplicates and access.
@@ -30,6 +33,9 @@ func (c *Config) validatePublishing(v *validator, f *Feed, p path) {
 			}
 		}
 	}
+	if f.Compiled != nil {
+		f.Compiled.Preference = c.preference(f)
+	}
 	if f.Access == nil {
 		return
 	}
@@ -50,4 +56,37 @@ func (c *Config) validatePublishing(v *validator, f *Feed, p path) {
 			v.errorf(ap.with(j), "token must not contain spaces or control characters")
 		}
 	}
+}
+
+// preference orders the feed's sources by feeds[].prefer: each entry's
+// sources (a tag's in configuration order), then the others as configured.
+func (c *Config) preference(f *Feed) []string {
+	in := make(map[string]bool)
+	for _, name := range f.Compiled.Sources {
+		in[name] = true
+	}
+	out := make([]string, 0, len(f.Compiled.Sources))
+	placed := make(map[string]bool)
+	add := func(name string) {
+		if in[name] && !placed[name] {
+			placed[name] = true
+			out = append(out, name)
+		}
+	}
+	for _, ref := range f.Prefer {
+		tag, isTag := strings.CutPrefix(ref, "tag:")
+		if !isTag {
+			add(ref)
+			continue
+		}
+		for _, name := range f.Compiled.Sources {
+			if src, ok := c.Source(name); ok && slices.Contains(src.Tags, tag) {
+				add(name)
+			}
+		}
+	}
+	for _, name := range f.Compiled.Sources {
+		add(name)
+	}
+	return out
 }

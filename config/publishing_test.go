@@ -1,6 +1,7 @@
 package config
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -45,5 +46,26 @@ feeds:
 				t.Errorf("error echoes the token: %v", err)
 			}
 		})
+	}
+}
+
+func TestPreference(t *testing.T) {
+	const cfg = `sources:
+  - {name: wire, url: "https://example.org/a.rss"}
+  - {name: local, url: "https://example.org/b.rss", tags: [primary]}
+  - {name: blog, url: "https://example.org/c.rss", tags: [primary]}
+  - {name: extra, url: "https://example.org/d.rss"}
+feeds:
+  - {slug: plain, title: P, sources: [wire, local, blog]}
+  - {slug: pref, title: P, sources: [wire, "tag:primary", extra], prefer: [extra, "tag:primary"]}
+`
+	c, err := Parse("c.yaml", []byte(cfg), noEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range [][]string{{"wire", "local", "blog"}, {"extra", "local", "blog", "wire"}} {
+		if got := c.Feeds[i].Compiled.Preference; !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: preference %v, want %v", c.Feeds[i].Slug, got, want)
+		}
 	}
 }

@@ -40,6 +40,7 @@ type atomEntry struct {
 	Categories []atomCategory       `xml:"category"`
 	Summary    *gfeeds.AtomSummary
 	Content    *gfeeds.AtomContent
+	Source     *atomSource // provenance
 }
 
 type atomCategory struct {
@@ -103,6 +104,7 @@ func newAtomEntry(e *entry) *atomEntry {
 		x.Categories = append(x.Categories, atomCategory{Term: c})
 	}
 	atomText(x, e)
+	x.Source = newAtomSource(e.origin)
 	return x
 }
 

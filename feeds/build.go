@@ -19,6 +19,8 @@ type window struct {
 	filter  *filter
 	limit   int
 	maxAge  time.Duration
+	ranks   map[string]int // source -> preference among duplicates, 0 first
+	near    float64        // near_duplicates; 0: off
 }
 
 func newWindow(f *config.Feed) (*window, error) {
@@ -26,7 +28,16 @@ func newWindow(f *config.Feed) (*window, error) {
 	if c == nil {
 		return nil, fmt.Errorf("feed %s: not compiled", f.Slug)
 	}
-	return &window{sources: c.Sources, filter: newFilter(c), limit: c.Limit, maxAge: c.MaxAge}, nil
+	w := &window{sources: c.Sources, filter: newFilter(c), limit: c.Limit, maxAge: c.MaxAge, near: f.NearDuplicates}
+	pref := c.Preference
+	if len(pref) == 0 {
+		pref = c.Sources
+	}
+	w.ranks = make(map[string]int, len(pref))
+	for i, name := range pref {
+		w.ranks[name] = i
+	}
+	return w, nil
 }
 
 // Build selects the items of feed f from the store: its sources' items,
@@ -44,8 +55,14 @@ func Build(ctx context.Context, st store.Store, cfg *config.Config, f *config.Fe
 // whether a link is shared by several items of one source (see dedupe), so
 // it runs over every candidate read so far after each page.
 func (w *window) build(ctx context.Context, st store.Store, now time.Time) ([]sources.Item, error) {
+	items, _, err := w.buildMerging(ctx, st, now)
+	return items, err
+}
+
+// buildMerging is build that also returns the near-duplicate merges.
+func (w *window) buildMerging(ctx context.Context, st store.Store, now time.Time) ([]sources.Item, []Merge, error) {
 	if len(w.sources) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	q := store.Query{Sources: w.sources, Limit: w.pageSize()}
 	if w.maxAge > 0 {
@@ -53,10 +70,11 @@ func (w *window) build(ctx context.Context, st store.Store, now time.Time) ([]so
 	}
 	var cands []sources.Item
 	var out []sources.Item
+	var merges []Merge
 	for {
 		page, err := st.Items(ctx, q)
 		if err != nil {
-			return nil, fmt.Errorf("select items of %v: %w", w.sources, err)
+			return nil, nil, fmt.Errorf("select items of %v: %w", w.sources, err)
 		}
 		for i := range page {
 			// Filter first: an excluded copy must not mark its id or link
@@ -65,14 +83,14 @@ func (w *window) build(ctx context.Context, st store.Store, now time.Time) ([]so
 				cands = append(cands, page[i])
 			}
 		}
-		out = dedupe(cands, w.limit)
+		out, merges = w.merge(cands)
 		if len(out) == w.limit || len(page) < q.Limit {
 			break
 		}
 		last := &page[len(page)-1]
 		q.Before, q.BeforeKey = last.Date(), last.Source+"\x00"+last.ID
 	}
-	return out, nil
+	return out, merges, nil
 }
 
 // pageSize asks for a little more than the limit when filters will drop

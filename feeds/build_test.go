@@ -57,7 +57,7 @@ func TestBuildDedupe(t *testing.T) {
 		item("b", "y1", "HTTPS://E.ORG:443/1#top", 2*time.Minute), // same canonical link, older: dropped
 		item("b", "x1", "https://other.org/x1", 3*time.Minute),    // same short local id from another source: kept
 		item("c", "tag:e.org,2024:1", "https://c.org/1", 3*time.Minute),
-		item("b", "tag:e.org,2024:1", "https://b.org/1", 3*time.Minute+time.Second), // same global id from another source: dropped
+		item("b", "tag:e.org,2024:1", "https://b.org/1", 3*time.Minute+time.Second), // same global id: b is configured before c, so b's copy wins
 		item("c", "z", "https://e.org/1/", 4*time.Minute),                           // trailing slash differs: kept
 		item("a", "nolink", "", 5*time.Minute),
 		item("b", "nolink2", "", 6*time.Minute),
@@ -67,7 +67,7 @@ func TestBuildDedupe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"a/x1", "b/x1", "c/tag:e.org,2024:1", "c/z", "a/nolink", "b/nolink2"}
+	want := []string{"a/x1", "b/x1", "b/tag:e.org,2024:1", "c/z", "a/nolink", "b/nolink2"}
 	if fmt.Sprint(ids(got)) != fmt.Sprint(want) {
 		t.Errorf("got %v, want %v", ids(got), want)
 	}

@@ -43,10 +43,11 @@ func dedupe(items []sources.Item, limit int) []sources.Item {
 type dupKey struct {
 	source, id string
 	link       string // canonical; "" when the item has none
+	simHash    uint64 // for near-duplicates; 0: too little text
 }
 
 func newDupKey(it *sources.Item) dupKey {
-	k := dupKey{source: it.Source, id: it.ID}
+	k := dupKey{source: it.Source, id: it.ID, simHash: it.SimHash}
 	if it.Link != "" {
 		k.link = canonicalLink(it.Link)
 	}
@@ -56,9 +57,25 @@ func newDupKey(it *sources.Item) dupKey {
 // dedupeKeys applies dedupe's rule to keys in their order and returns the
 // indexes of the first limit kept (limit < 0: all of them).
 func dedupeKeys(keys []dupKey, limit int) []int {
-	if limit < 0 {
-		limit = len(keys)
+	kept, _ := dedupeGroups(keys, 0)
+	if limit >= 0 && len(kept) > limit {
+		kept = kept[:limit]
 	}
+	return kept
+}
+
+// dupe records that item dup was merged into the kept item kept; near says
+// by similarity (0 for the same id or link).
+type dupe struct {
+	dup, kept int
+	near      float64
+}
+
+// dedupeGroups applies dedupe's rule to every key in order and returns the
+// indexes kept and each dropped key with the kept one it duplicates. With
+// near > 0, an item of another source whose SimHash is at least that
+// similar to a kept item's is a duplicate too (see similarity).
+func dedupeGroups(keys []dupKey, near float64) ([]int, []dupe) {
 	type sourceLink struct{ source, link string }
 	perSource := make(map[sourceLink]int, len(keys))
 	for _, k := range keys {
@@ -66,35 +83,42 @@ func dedupeKeys(keys []dupKey, limit int) []int {
 			perSource[sourceLink{k.source, k.link}]++
 		}
 	}
-	ids := make(map[string]struct{}, min(len(keys), limit))
-	linkOwner := make(map[string]string, min(len(keys), limit)) // canonical link -> source of the kept copy
-	out := make([]int, 0, min(len(keys), limit))
+	ids := make(map[string]int, len(keys))
+	type owner struct {
+		source string
+		kept   int
+	}
+	linkOwner := make(map[string]owner, len(keys)) // canonical link -> the kept copy
+	var kept []int
+	var dupes []dupe
 	for i, k := range keys {
-		if len(out) == limit {
-			break
-		}
 		global := globalID(k.id)
-		if _, dup := ids[k.id]; global && dup {
+		if j, dup := ids[k.id]; global && dup {
+			dupes = append(dupes, dupe{dup: i, kept: j})
 			continue
 		}
 		link := k.link
 		if link != "" && perSource[sourceLink{k.source, link}] > 1 {
 			link = "" // shared within its source: not this item's identity
 		}
-		if owner, dup := linkOwner[link]; link != "" && dup && owner != k.source {
+		if o, dup := linkOwner[link]; link != "" && dup && o.source != k.source {
+			dupes = append(dupes, dupe{dup: i, kept: o.kept})
+			continue
+		}
+		if j, sim := nearest(keys, kept, i, near); sim > 0 {
+			dupes = append(dupes, dupe{dup: i, kept: j, near: sim})
 			continue
 		}
 		if global {
-			ids[k.id] = struct{}{}
+			ids[k.id] = i
 		}
 		if link != "" {
-			linkOwner[link] = k.source
+			linkOwner[link] = owner{k.source, i}
 		}
-		out = append(out, i)
+		kept = append(kept, i)
 	}
-	return out
+	return kept, dupes
 }
-
 // globalID reports whether an item id can name the same story in two
 // sources: an absolute URI (a permalink, tag:, urn:) or an opaque id long
 // enough not to collide by chance (a UUID, a content hash). Short ids

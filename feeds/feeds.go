@@ -52,4 +52,6 @@ type Info struct {
 	Updated     time.Time // when the rendered bytes last changed
 	// Private feeds need a token; they are left out of every public list.
 	Private bool
+	// Merges are the near-duplicate merges of the latest render.
+	Merges []Merge
 }

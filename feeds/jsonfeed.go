@@ -38,6 +38,7 @@ const jsonExtAbout = "https://github.com/tributaryfeeds/tributary#json-feed-exte
 type jsonItem struct {
 	*gfeeds.JSONItem
 	Attachments []jsonAttachment `json:"attachments,omitempty"`
+	Tributary   *jsonItemExt     `json:"_tributary,omitempty"` // provenance
 }
 
 // jsonAttachment is a JSON Feed 1.1 attachment.
@@ -105,7 +106,7 @@ func newJSONItem(e *entry) *jsonItem {
 	for _, a := range e.authors {
 		it.Authors = append(it.Authors, &gfeeds.JSONAuthor{Name: authorName(a), Url: a.URL})
 	}
-	out := &jsonItem{JSONItem: it}
+	out := &jsonItem{JSONItem: it, Tributary: newJSONItemExt(e.origin)}
 	if e.media != nil {
 		if it.Image == "" {
 			it.Image = e.media.image

@@ -40,6 +40,8 @@ func podcastItems() []sources.Item {
 			Source: "radio", ID: "ep-12", Link: "https://example.org/ep/12", Title: "Episode 12: the tide <table>",
 			Summary:   "<p>Tides &amp; moons.</p>",
 			Published: fixtureTime,
+			Origin: &sources.Origin{ID: "urn:uuid:60a76c80-d399-11d9-b93c-0003939e0af6", Title: "Harbour <Radio> & Co\x07",
+				Link: "https://radio.example.org/", URL: "https://radio.example.org/feed.xml", Updated: fixtureTime.Add(-time.Hour)},
 			Enclosures: []sources.Enclosure{
 				{URL: "https://cdn.example.org/ep12.mp3", Type: "audio/mpeg", Length: 5_000_000_000}, // above int32
 				{URL: "/ep12.ogg", Type: "audio/ogg", Length: 41_000_000},

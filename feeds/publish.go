@@ -42,14 +42,15 @@ func (p *Publisher) renderFeed(ctx context.Context, fc *feedConf, fs []Format, w
 	}
 	now := p.now()
 	var (
-		items []sources.Item
-		arc   *archiveIndex
-		err   error
+		items  []sources.Item
+		merges []Merge
+		arc    *archiveIndex
+		err    error
 	)
 	if fc.archive {
 		items, arc, err = p.buildArchive(ctx, fc, oldArc)
 	} else {
-		items, err = fc.win.build(ctx, p.st, now)
+		items, merges, err = fc.win.buildMerging(ctx, p.st, now)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("feed %s: %w", fc.slug, err)
@@ -77,7 +78,7 @@ func (p *Publisher) renderFeed(ctx context.Context, fc *feedConf, fs []Format, w
 		out[i].Link = fc.link[f]
 		p.cache.put(e, f, out[i])
 	}
-	info := Info{Slug: fc.slug, Title: meta.Title, Description: meta.Description, Items: len(items), Private: fc.access != nil}
+	info := Info{Slug: fc.slug, Title: meta.Title, Description: meta.Description, Items: len(items), Private: fc.access != nil, Merges: merges}
 	e.info.Store(&info)
 	// The page comes with every build: it costs little beside the renders
 	// and lists what a feed reader gets.

@@ -57,6 +57,7 @@ type entry struct {
 	image      string
 	enclosures []sources.Enclosure
 	media      *entryMedia // nil: no enclosures and no media metadata
+	origin     *entryOrigin
 }
 
 // Render renders items, already selected and ordered, as one format.
@@ -145,6 +146,7 @@ func newEntry(it *sources.Item, site *url.URL) entry {
 		e.title = fallbackTitle(&e)
 	}
 	e.media = newEntryMedia(it.Media, e.enclosures, base)
+	e.origin = newEntryOrigin(it)
 	return e
 }
 

@@ -76,7 +76,8 @@ type rssItem struct {
 	Categories  []string           `xml:"category"`
 	Enclosure   *gfeeds.RssEnclosure
 	GUID        *gfeeds.RssGuid
-	PubDate     string `xml:"pubDate"`
+	PubDate     string     `xml:"pubDate"`
+	Source      *rssSource `xml:"source"` // provenance
 	rssMedia
 }
 
@@ -149,6 +150,7 @@ func newRSSItem(e *entry) *rssItem {
 	}
 	rssAuthors(it, e.authors)
 	it.rssMedia = newRSSMedia(e.media)
+	it.Source = newRSSSource(e.origin)
 	if len(e.enclosures) > 0 {
 		enc := e.enclosures[0] // RSS 2.0 allows one
 		it.Enclosure = &gfeeds.RssEnclosure{Url: enc.URL, Type: enc.Type, Length: strconv.FormatInt(enc.Length, 10)}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/tributaryfeeds/tributary/feeds"
 	"github.com/tributaryfeeds/tributary/scheduler"
 )
 
@@ -56,6 +57,9 @@ type feedJSON struct {
 	Title   string   `json:"title"`
 	Items   int      `json:"items"`
 	Updated jsonTime `json:"updated"`
+	// Merges are the feed's near-duplicate merges (near_duplicates), so
+	// that false positives can be seen; absent when there are none.
+	Merges []feeds.Merge `json:"merges,omitempty"`
 }
 
 // storeJSON is the store's write health.
@@ -95,7 +99,7 @@ func (s *Server) statusDocument(r *http.Request) (statusJSON, error) {
 		doc.Sources = append(doc.Sources, sourceJSONOf(st))
 	}
 	for _, in := range infos {
-		doc.Feeds = append(doc.Feeds, feedJSON{Slug: in.Slug, Title: in.Title, Items: in.Items, Updated: jsonTime(in.Updated)})
+		doc.Feeds = append(doc.Feeds, feedJSON{Slug: in.Slug, Title: in.Title, Items: in.Items, Updated: jsonTime(in.Updated), Merges: in.Merges})
 	}
 	return doc, nil
 }

@@ -102,6 +102,11 @@ func parse(ctx context.Context, body []byte, contentType, feedURL string, now ti
 		escapeJSONText(f.Items, orig.Items)
 	}
 	p.Items = normalizeItems(f.Items, extras, base, feedAuthors(f), now)
+	if o := feedOrigin(f, feedURL, site); o != nil {
+		for i := range p.Items {
+			p.Items[i].Origin = o // shared: never modified after parsing
+		}
+	}
 	return p, nil
 }
 

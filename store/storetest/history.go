@@ -196,3 +196,22 @@ func testArchivePages(t *testing.T, o Opener) {
 func sameCursor(a, b store.Cursor) bool {
 	return a.FirstSeen.Equal(b.FirstSeen) && a.FirstSeen.Location() == time.UTC && a.Source == b.Source && a.ID == b.ID
 }
+
+// testOriginUpdatedNoChange: the upstream's own updated date moves on every
+// post to it; alone it must not count as a change of each of its items.
+func testOriginUpdatedNoChange(t *testing.T, o Opener) {
+	s := open(t, o)
+	it := mediaItem("a", "m")
+	upsert(t, s, "a", []sources.Item{it}, t0)
+	it.Origin.Updated = t0.Add(time.Hour)
+	if st := upsert(t, s, "a", []sources.Item{it}, t0.Add(time.Hour)); st != (store.UpsertStats{}) {
+		t.Errorf("only the origin's updated moved: %+v, want no change", st)
+	}
+	it.Origin.Title = "Renamed upstream"
+	if st := upsert(t, s, "a", []sources.Item{it}, t0.Add(2*time.Hour)); st != (store.UpsertStats{Updated: 1}) {
+		t.Errorf("origin title changed: %+v, want one update", st)
+	}
+	if got := one(t, s, "a", "m").Origin; got.Title != "Renamed upstream" || !got.Updated.Equal(t0.Add(time.Hour)) {
+		t.Errorf("stored origin = %+v", got)
+	}
+}

@@ -78,6 +78,7 @@ func Run(t *testing.T, o Opener) {
 		{"FetchReopen", testFetchReopen},
 		{"Reopen", testReopen},
 		{"ExtraRoundTrip", testExtraRoundTrip},
+		{"OriginUpdatedNoChange", testOriginUpdatedNoChange},
 		{"VersionsMove", testVersionsMove},
 		{"VersionsSelect", testVersionsSelect},
 		{"VersionsReopen", testVersionsReopen},

@@ -67,8 +67,18 @@ func MetaHash(it *sources.Item) []byte {
 		num(e.Length)
 	}
 	// Only when present, so items without extra keep the hash they had
-	// before the field existed and are not all rewritten once.
-	if x, err := EncodeExtra(it); err == nil && x != "" {
+	// before the field existed and are not all rewritten once. The
+	// upstream's updated date moves with every post to it: it is stored
+	// with a change of the item, but is no change itself, or each fetch
+	// would rewrite every item of the source.
+	hx := *it
+	hx.SimHash = 0 // derived from the text, which is hashed already
+	if hx.Origin != nil {
+		o := *hx.Origin
+		o.Updated = time.Time{}
+		hx.Origin = &o
+	}
+	if x, err := EncodeExtra(&hx); err == nil && x != "" {
 		str(x)
 	}
 	return h.Sum(nil)[:hashLen]
@@ -150,7 +160,17 @@ func Batch(source string, items []sources.Item) ([]sources.Item, error) {
 			return nil, fmt.Errorf("upsert %s: item %d (%q) has no ID", source, i, items[i].Title)
 		}
 	}
-	return Dedupe(items), nil
+	items = Dedupe(items)
+	// The SimHash is computed once, here at ingest, and stored with the
+	// item; near-duplicate detection only compares stored hashes.
+	out := make([]sources.Item, len(items))
+	for i := range items {
+		out[i] = items[i]
+		if out[i].SimHash == 0 {
+			out[i].SimHash = sources.SimHash(&out[i])
+		}
+	}
+	return out, nil
 }
 
 // Dedupe returns items with one entry per ID, the last one given, at the
