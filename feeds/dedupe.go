@@ -6,39 +6,7 @@ import (
 	"github.com/tributaryfeeds/tributary/sources"
 )
 
-// dedupe returns the first limit items of items (in store order, newest
-// first) that do not duplicate an earlier one. The rule, also in the README:
-//
-//   - Within one source the id (the GUID) identifies an item. Two items of
-//     one source are never merged, whatever their links: podcast episodes
-//     that all link to the show's page, or permalinks that differ only by
-//     their #fragment, are all kept.
-//   - Across sources, two items are the same story when they have the same
-//     global id (see globalID), or the same canonical link (see
-//     canonicalLink) that identifies the item in both sources, that is, no
-//     other candidate of either source has that link. A link shared by
-//     several items of a source says nothing about which story it is, so it
-//     never merges anything; nor does a short local GUID such as "42", which
-//     two unrelated sources number independently.
-//
-// The first copy (the newest, in store order) wins. Link sharing is judged
-// among the candidates read (the feed's window and a margin), not the
-// whole store; an archived feed judges it over its whole history, oldest
-// first (see buildArchive).
-func dedupe(items []sources.Item, limit int) []sources.Item {
-	keys := make([]dupKey, len(items))
-	for i := range items {
-		keys[i] = newDupKey(&items[i])
-	}
-	kept := dedupeKeys(keys, limit)
-	out := make([]sources.Item, len(kept))
-	for i, k := range kept {
-		out[i] = items[k]
-	}
-	return out
-}
-
-// dupKey is what dedupe needs of an item, so that archives can apply the
+// dupKey is what deduplication needs of an item, so that archives can apply the
 // same rule to a feed's whole history without holding its text.
 type dupKey struct {
 	source, id string
@@ -54,7 +22,7 @@ func newDupKey(it *sources.Item) dupKey {
 	return k
 }
 
-// dedupeKeys applies dedupe's rule to keys in their order and returns the
+// dedupeKeys applies the rule to keys in their order and returns the
 // indexes of the first limit kept (limit < 0: all of them).
 func dedupeKeys(keys []dupKey, limit int) []int {
 	kept, _ := dedupeGroups(keys, 0)
@@ -71,6 +39,27 @@ type dupe struct {
 	near      float64
 }
 
+// The deduplication rule, also in the README, applied by dedupeGroups to
+// items in store order (newest first) or, for archives, history order:
+//
+//   - Within one source the id (the GUID) identifies an item. Two items of
+//     one source are never merged, whatever their links: podcast episodes
+//     that all link to the show's page, or permalinks that differ only by
+//     their #fragment, are all kept.
+//   - Across sources, two items are the same story when they have the same
+//     global id (see globalID), or the same canonical link (see
+//     canonicalLink) that identifies the item in both sources, that is, no
+//     other candidate of either source has that link. A link shared by
+//     several items of a source says nothing about which story it is, so it
+//     never merges anything; nor does a short local GUID such as "42", which
+//     two unrelated sources number independently.
+//
+// The first copy in that order is the group's kept item; window.merge then
+// publishes the copy feeds[].prefer ranks first. Link sharing is judged
+// among the candidates read (the feed's window and a margin), not the
+// whole store; an archived feed judges it over its whole history, oldest
+// first (see buildArchive).
+//
 // dedupeGroups applies dedupe's rule to every key in order and returns the
 // indexes kept and each dropped key with the kept one it duplicates. With
 // near > 0, an item of another source whose SimHash is at least that
@@ -119,6 +108,7 @@ func dedupeGroups(keys []dupKey, near float64) ([]int, []dupe) {
 	}
 	return kept, dupes
 }
+
 // globalID reports whether an item id can name the same story in two
 // sources: an absolute URI (a permalink, tag:, urn:) or an opaque id long
 // enough not to collide by chance (a UUID, a content hash). Short ids
