@@ -369,3 +369,22 @@ func TestBasePath(t *testing.T) {
 		}
 	}
 }
+
+// FuzzPrefersHTML: whatever the header, a feed reader's own preference is
+// never overridden. Naming a feed type first at full weight always wins
+// over HTML, and HTML never wins unless it is named.
+func FuzzPrefersHTML(f *testing.F) {
+	f.Add(browserAccept)
+	f.Add("text/html;q=0.9, application/atom+xml;q=0.8, */*")
+	f.Add(";;;,,q=,text/html;q=1.0001")
+	f.Fuzz(func(t *testing.T, accept string) {
+		got := prefersHTML([]string{accept})
+		lower := strings.ToLower(accept)
+		if got && !strings.Contains(lower, "text/html") && !strings.Contains(lower, "application/xhtml+xml") {
+			t.Fatalf("HTML preferred for %q, which does not name it", accept)
+		}
+		if prefersHTML([]string{"application/atom+xml", accept}) {
+			t.Fatalf("HTML preferred over an explicit application/atom+xml for %q", accept)
+		}
+	})
+}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/tributaryfeeds/tributary/internal/demo"
@@ -196,6 +197,40 @@ func TestBrowser(t *testing.T) {
 		}
 		if !reflect.DeepEqual(rows, want) {
 			t.Errorf("dashboard rows %v, want %v", rows, want)
+		}
+	})
+
+	t.Run("without JavaScript the addresses show", func(t *testing.T) {
+		noJS := func(off bool) {
+			if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: off}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		noJS(true)
+		navigate(t, ctx, base+"/feeds/wire")
+		noJS(false) // evaluation below is the test's, not the page's
+		got := evalIn(t, ctx, chromedp.Evaluate[map[string]any](`({
+			urls: [...document.querySelectorAll("input.url")].filter(i => i.offsetParent !== null).map(i => i.value),
+			buttons: [...document.querySelectorAll("button.copy")].filter(b => b.offsetParent !== null).length
+		})`))
+		urls, _ := got["urls"].([]any)
+		if len(urls) != 3 || urls[0] != "http://tributary.test/feeds/wire.atom" || got["buttons"] != 0.0 {
+			t.Errorf("without JavaScript: %v (want the 3 addresses shown and no Copy button)", got)
+		}
+	})
+
+	t.Run("dark mode follows the system", func(t *testing.T) {
+		bg := func(scheme string) string {
+			media := emulation.SetEmulatedMediaParams{Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}}
+			if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, media); err != nil {
+				t.Fatal(err)
+			}
+			navigate(t, ctx, base+"/status")
+			return evalIn(t, ctx, chromedp.Evaluate[string](`getComputedStyle(document.body).backgroundColor`))
+		}
+		light, dark := bg("light"), bg("dark")
+		if light != "rgb(247, 247, 245)" || dark != "rgb(17, 20, 23)" {
+			t.Errorf("body background: light %s, dark %s", light, dark)
 		}
 	})
 
