@@ -57,6 +57,10 @@ type CompiledSource struct {
 	HTTP *HTTPOptions
 	// Rewrite holds the compiled rewrite rules, in order.
 	Rewrite []RewriteRule
+	// Browser is set for render: browser (html sources only).
+	Browser *BrowserSource
+	// IMAP holds an imap source's mailbox settings; nil for other kinds.
+	IMAP *IMAPSource
 }
 
 // CompiledFeed is a feed resolved and compiled by Parse.

@@ -25,6 +25,8 @@ type Config struct {
 	// Client is the shared HTTP client's options, resolved by Parse from
 	// fetch (see compiled.go).
 	Client ClientOptions `yaml:"-"`
+	// Browser is the compiled fetch.browser settings (see reach.go).
+	Browser BrowserOptions `yaml:"-"`
 }
 
 // Server configures the HTTP listener.
@@ -56,6 +58,9 @@ type Fetch struct {
 	RunOnStart  bool     `yaml:"run_on_start"`
 	// AllowPrivate lets item pages and redirects reach private addresses.
 	AllowPrivate bool `yaml:"allow_private"`
+	// Browser is the headless browser for render: browser sources; empty
+	// searches PATH.
+	Browser string `yaml:"browser"`
 }
 
 // Source kinds.
@@ -64,6 +69,7 @@ const (
 	KindHTML  = "html"
 	KindFiles = "files"
 	KindJSON  = "json"
+	KindIMAP  = "imap"
 )
 
 // Source is one configured upstream.
@@ -102,6 +108,19 @@ type Source struct {
 	// Rewrite lists rules applied to each item at ingest, in order (see
 	// rewrite.go).
 	Rewrite []Rewrite `yaml:"rewrite"`
+	// Render is "browser" for an html source whose listing is built by
+	// JavaScript: the page is loaded in headless Chromium first.
+	Render string `yaml:"render"`
+	// WaitFor is a CSS (or xpath:) selector the rendered page must match
+	// before it is read (render: browser only).
+	WaitFor string `yaml:"wait_for"`
+	// Username, Password, From, MarkSeen and Since configure an imap
+	// source (see config/reach.go).
+	Username string   `yaml:"username"`
+	Password string   `yaml:"password"`
+	From     []string `yaml:"from"`
+	MarkSeen bool     `yaml:"mark_seen"`
+	Since    Duration `yaml:"since"`
 
 	// Line is the line of the source's entry in the file, for messages.
 	Line int `yaml:"-"`

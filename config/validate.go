@@ -113,6 +113,7 @@ func (c *Config) validateFetch(v *validator) {
 		v.errorf(p.with("per_host"), "must be at least 1, got %d", f.PerHost)
 	}
 	c.Client = ClientOptions{Timeout: time.Duration(f.Timeout), UserAgent: f.UserAgent, MaxBody: int64(f.MaxBody), AllowPrivate: f.AllowPrivate}
+	c.validateBrowser(v)
 }
 
 func (c *Config) validateSources(v *validator) {
@@ -162,9 +163,12 @@ func (s *Source) validate(v *validator, p path) {
 		s.Compiled.Host = hostOf(s.URL)
 	case KindFiles:
 		s.validateFiles(v, p)
+	case KindIMAP:
+		s.validateIMAP(v, p)
 	default:
-		v.errorf(p.with("kind"), "unknown kind %q (want feed, html, json or files)", s.Kind)
+		v.errorf(p.with("kind"), "unknown kind %q (want feed, html, json, files or imap)", s.Kind)
 	}
+	s.validateReach(v, p)
 	s.validateSelect(v, p)
 	s.validatePages(v, p)
 	s.validateHTTP(v, p)

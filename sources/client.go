@@ -184,6 +184,10 @@ func (e *HTTPError) Error() string {
 // Timeout returns the bound on one request, body included.
 func (c *Client) Timeout() time.Duration { return c.timeout }
 
+// MaxBody returns the cap on a body (fetch.max_body), which sources that
+// do not fetch over HTTP (a mailbox, a browser) apply to what they read.
+func (c *Client) MaxBody() int64 { return c.maxBody }
+
 // NotBefore returns the earliest next-fetch time err asks for (an
 // *HTTPError's RetryAfter), or the zero time.
 func NotBefore(err error) time.Time {

@@ -51,6 +51,40 @@ func (c *Client) FetchPages(ctx context.Context, url string, pages int, req Requ
 	if err != nil || res.NotModified {
 		return res, err
 	}
+	return walkPages(ctx, resp, res, url, pages, parse, func(ctx context.Context, link string) (*Response, error) {
+		return c.GetPage(ctx, link, url)
+	})
+}
+
+// RenderPages is FetchPages for a listing read in a browser (render:
+// browser): every page is rendered, none conditionally, and each page read
+// before it finished loading adds the renderer's warning. The renderer
+// applies the private-address rule to the next pages itself.
+func RenderPages(ctx context.Context, render Renderer, url string, pages int, parse ParsePage) (*Result, error) {
+	var warns []string // pages are read one after the other
+	get := func(ctx context.Context, link string) (*Response, error) {
+		resp, w, err := render(ctx, link)
+		if w != "" {
+			warns = append(warns, w)
+		}
+		return resp, err
+	}
+	resp, err := get(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	res, err := walkPages(ctx, resp, &Result{}, url, pages, parse, get)
+	if err != nil {
+		return nil, err
+	}
+	res.Warnings = append(res.Warnings, warns...)
+	return res, nil
+}
+
+// walkPages parses the first page's resp into res, then follows Next
+// through get, as FetchPages describes.
+func walkPages(ctx context.Context, resp *Response, res *Result, url string, pages int, parse ParsePage,
+	get func(ctx context.Context, link string) (*Response, error)) (*Result, error) {
 	first, err := parse(resp)
 	if err != nil {
 		if first.Matches != nil {
@@ -84,7 +118,7 @@ func (c *Client) FetchPages(ctx context.Context, url string, pages int, req Requ
 			break // a loop: every page it leads to was read
 		}
 		seenPage[next] = true
-		pg, err := c.page(ctx, next, url, parse)
+		pg, err := nextPage(ctx, next, get, parse)
 		if err != nil {
 			res.Warnings = append(res.Warnings, fmt.Sprintf("page %d: %v; kept the items of pages 1 to %d", n, err, n-1))
 			if pg.Matches != nil {
@@ -99,8 +133,8 @@ func (c *Client) FetchPages(ctx context.Context, url string, pages int, req Requ
 	return res, nil
 }
 
-func (c *Client) page(ctx context.Context, link, site string, parse ParsePage) (Page, error) {
-	resp, err := c.GetPage(ctx, link, site)
+func nextPage(ctx context.Context, link string, get func(ctx context.Context, link string) (*Response, error), parse ParsePage) (Page, error) {
+	resp, err := get(ctx, link)
 	if err != nil {
 		return Page{}, err
 	}

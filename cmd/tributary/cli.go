@@ -10,6 +10,7 @@ import (
 	"runtime"
 
 	"github.com/tributaryfeeds/tributary/config"
+	"github.com/tributaryfeeds/tributary/sources/build"
 )
 
 // Exit codes, as SPEC.md section 2 defines them.
@@ -162,10 +163,14 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprint(stdout, redactURLs(cfg.Summary()))
 	// Warnings come last, where they are seen: a valid file can still be
 	// a mistake (an unset ${VAR} expands to nothing).
-	if len(cfg.Warnings) > 0 {
+	warnings := cfg.Warnings
+	if w := build.BrowserWarning(cfg); w != "" {
+		warnings = append(warnings, w)
+	}
+	if len(warnings) > 0 {
 		fmt.Fprintln(stdout)
 	}
-	for _, w := range cfg.Warnings {
+	for _, w := range warnings {
 		fmt.Fprintf(stdout, "warning: %s\n", redactURLs(w))
 	}
 	return nil

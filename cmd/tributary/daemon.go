@@ -20,6 +20,7 @@ import (
 	"github.com/tributaryfeeds/tributary/scheduler"
 	"github.com/tributaryfeeds/tributary/server"
 	"github.com/tributaryfeeds/tributary/sources"
+	headless "github.com/tributaryfeeds/tributary/sources/browser"
 	"github.com/tributaryfeeds/tributary/sources/build"
 	"github.com/tributaryfeeds/tributary/store"
 	"github.com/tributaryfeeds/tributary/store/postgres"
@@ -58,8 +59,9 @@ type Main struct {
 	http      *http.Server
 	listener  net.Listener
 	client    *sources.Client
-	hosts     *limit.Hosts  // fetch.per_host, shared by the scheduler and client
-	push      *push.Service // nil when the store keeps no push state
+	hosts     *limit.Hosts      // fetch.per_host, shared by the scheduler and client
+	push      *push.Service     // nil when the store keeps no push state
+	browser   *headless.Browser // render: browser sources; starts on first use
 	health    *store.Health
 
 	cancel context.CancelFunc
@@ -85,6 +87,7 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	m.hosts = limit.NewHosts(cfg.Fetch.PerHost)
 	m.client = build.Client(cfg, m.hosts)
+	m.browser = headless.New(build.BrowserOptions(cfg, m.Logger))
 	runCtx, cancel := context.WithCancel(context.Background())
 	m.cancel = cancel
 
@@ -181,7 +184,7 @@ func (m *Main) goRun(f func()) {
 func (m *Main) URL() string { return "http://" + m.listener.Addr().String() }
 
 func (m *Main) buildSource(src config.Source) (sources.Source, error) {
-	return build.Source(src, m.client, m.Logger)
+	return build.SourceIn(src, build.Env{Client: m.client, Browser: m.browser, Logger: m.Logger})
 }
 
 // Close shuts down without failing a request: /readyz turns 503 first,
@@ -227,6 +230,9 @@ func (m *Main) Close() error {
 		m.cancel()
 	}
 	m.done.Wait()
+	if m.browser != nil {
+		_ = m.browser.Close() // after the scheduler: no page is rendering
+	}
 	if m.publisher != nil && m.store != nil {
 		m.publisher.FlushDemand(ctx)
 	}
@@ -271,6 +277,9 @@ func replicaID() string {
 // but probably not meant, such as an unset ${VAR}.
 func logWarnings(logger *slog.Logger, cfg *config.Config) {
 	for _, w := range cfg.Warnings {
+		logger.Warn("config: " + w)
+	}
+	if w := build.BrowserWarning(cfg); w != "" {
 		logger.Warn("config: " + w)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/tributaryfeeds/tributary/config"
 	"github.com/tributaryfeeds/tributary/internal/limit"
 	"github.com/tributaryfeeds/tributary/sources"
+	headless "github.com/tributaryfeeds/tributary/sources/browser"
 	"github.com/tributaryfeeds/tributary/sources/build"
 )
 
@@ -35,7 +36,12 @@ func runFetch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("no source named %q in %s", name, fs.config)
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	s, err := build.Source(*src, build.Client(cfg, limit.NewHosts(cfg.Fetch.PerHost)), logger)
+	env := build.Env{Client: build.Client(cfg, limit.NewHosts(cfg.Fetch.PerHost)), Logger: logger}
+	if src.Compiled.Browser != nil {
+		env.Browser = headless.New(build.BrowserOptions(cfg, logger))
+		defer env.Browser.Close()
+	}
+	s, err := build.SourceIn(*src, env)
 	if err != nil {
 		return err
 	}

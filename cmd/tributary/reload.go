@@ -75,13 +75,19 @@ func (m *Main) apply(ctx context.Context, cfg *config.Config) error {
 	if cfg.Client != m.cfg.Client {
 		m.client = build.Client(cfg, m.hosts) // the scheduler rebuilds every source with it
 	}
+	if cfg.Browser != m.cfg.Browser || cfg.Client != m.cfg.Client {
+		// One browser for the daemon's life: sources keep their handle.
+		m.browser.Reconfigure(build.BrowserOptions(cfg, m.Logger))
+	}
 	// Feeds first: undoing them is a re-render, undoing the scheduler is not.
 	if err := m.publisher.SetConfig(ctx, cfg); err != nil {
 		m.client = prevClient
+		m.browser.Reconfigure(build.BrowserOptions(m.cfg, m.Logger))
 		return fmt.Errorf("feeds: %w", err)
 	}
 	if err := m.scheduler.Sync(cfg); err != nil {
 		m.client = prevClient
+		m.browser.Reconfigure(build.BrowserOptions(m.cfg, m.Logger))
 		if rerr := m.publisher.SetConfig(ctx, m.cfg); rerr != nil {
 			m.Logger.Error("config reload: restoring the running feeds", "err", rerr)
 		}

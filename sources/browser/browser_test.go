@@ -129,7 +129,7 @@ func TestRenderPageThatNeverFinishesLoading(t *testing.T) {
 	})
 	b := newBrowser(t, Options{})
 
-	res, err := render(t, b, Page{URL: srv.URL + "/", Timeout: 2 * time.Second})
+	res, err := render(t, b, Page{URL: srv.URL + "/", Timeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

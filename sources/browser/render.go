@@ -63,6 +63,8 @@ type Page struct {
 	Cookies   map[string]string
 	BasicAuth *Credentials
 	Proxy     string
+	// ProxyAuth answers the proxy's authentication challenge.
+	ProxyAuth *Credentials
 	// Site is the host the operator configured (the source's URL): it may
 	// be private. Empty: the page's own host.
 	Site string
@@ -111,10 +113,13 @@ func (b *Browser) render(ctx context.Context, p Page) (*Result, error) {
 	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
 		deadline = d
 	}
+	b.mu.Lock()
+	tabs, opts := b.tabs, b.opts
+	b.mu.Unlock()
 	// A tab slot, waited for within the page's time.
 	select {
-	case b.tabs <- struct{}{}:
-		defer func() { <-b.tabs }()
+	case tabs <- struct{}{}:
+		defer func() { <-tabs }()
 	case <-ctx.Done():
 		return nil, fmt.Errorf("waiting for a browser tab: %w", ctx.Err())
 	}
@@ -133,7 +138,7 @@ func (b *Browser) render(ctx context.Context, p Page) (*Result, error) {
 	stop := context.AfterFunc(ctx, cancel)
 	defer stop()
 
-	r := &renderer{b: b, p: p, page: u, site: hostOf(p.Site, u)}
+	r := &renderer{opts: opts, p: p, page: u, site: hostOf(p.Site, u)}
 	res, err := r.run(actx)
 	if err != nil && actx.Err() != nil {
 		switch {
@@ -190,7 +195,7 @@ func hostOf(site string, page *url.URL) string {
 
 // renderer is one page being rendered.
 type renderer struct {
-	b    *Browser
+	opts Options
 	p    Page
 	page *url.URL
 	site string
@@ -244,7 +249,7 @@ func (r *renderer) run(ctx context.Context) (*Result, error) {
 	if len(doc) != 2 {
 		return nil, errors.New("read DOM: unexpected answer")
 	}
-	if maxBody := r.b.opts.MaxBody; maxBody > 0 && int64(len(doc[1])) > maxBody {
+	if maxBody := r.opts.MaxBody; maxBody > 0 && int64(len(doc[1])) > maxBody {
 		return nil, fmt.Errorf("rendered page of %d bytes exceeds fetch.max_body (%d bytes)", len(doc[1]), maxBody)
 	}
 	if status == 0 {
@@ -322,10 +327,10 @@ func (r *renderer) setCookies(ctx context.Context, t *chromedp.Target) error {
 func (r *renderer) intercept(ctx context.Context, t *chromedp.Target) error {
 	paused := chromedp.Events(ctx, fetch.RequestPaused)
 	var auth iter.Seq2[fetch.EventAuthRequired, error]
-	if r.p.BasicAuth != nil {
+	handleAuth := r.p.BasicAuth != nil || r.p.ProxyAuth != nil
+	if handleAuth {
 		auth = chromedp.Events(ctx, fetch.AuthRequired)
 	}
-	handleAuth := r.p.BasicAuth != nil
 	if _, err := cdp.Call(ctx, t, fetch.Enable, fetch.EnableParams{
 		Patterns:           []*fetch.RequestPattern{{URLPattern: "*"}},
 		HandleAuthRequests: &handleAuth,
@@ -347,10 +352,17 @@ func (r *renderer) intercept(ctx context.Context, t *chromedp.Target) error {
 					return
 				}
 				resp := &fetch.AuthChallengeResponse{Response: fetch.AuthChallengeResponseResponseCancelAuth}
-				if ev.AuthChallenge != nil && ev.AuthChallenge.Source != fetch.AuthChallengeSourceProxy && r.ownHost(ev.Request.URL) {
+				var creds *Credentials
+				switch {
+				case ev.AuthChallenge != nil && ev.AuthChallenge.Source == fetch.AuthChallengeSourceProxy:
+					creds = r.p.ProxyAuth
+				case ev.Request != nil && r.ownHost(ev.Request.URL):
+					creds = r.p.BasicAuth
+				}
+				if creds != nil {
 					resp = &fetch.AuthChallengeResponse{
 						Response: fetch.AuthChallengeResponseResponseProvideCredentials,
-						Username: r.p.BasicAuth.Username, Password: r.p.BasicAuth.Password,
+						Username: creds.Username, Password: creds.Password,
 					}
 				}
 				_, _ = cdp.Call(ctx, t, fetch.ContinueWithAuth, fetch.ContinueWithAuthParams{RequestID: ev.RequestID, AuthChallengeResponse: resp})
@@ -366,7 +378,7 @@ func (r *renderer) decide(ctx context.Context, t *chromedp.Target, ev fetch.Even
 	if ev.Request == nil {
 		return
 	}
-	if !r.b.opts.AllowPrivate && !r.allowed(ctx, ev.Request.URL) {
+	if !r.opts.AllowPrivate && !r.allowed(ctx, ev.Request.URL) {
 		_, _ = cdp.Call(ctx, t, fetch.FailRequest, fetch.FailRequestParams{RequestID: ev.RequestID, ErrorReason: network.ErrorReasonBlockedByClient})
 		return
 	}

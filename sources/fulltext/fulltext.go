@@ -50,6 +50,9 @@ type Options struct {
 	// private address, any other page must be public (see
 	// sources.Client.GetPage).
 	Site string
+	// Render, when set, loads the pages in a browser instead of Client
+	// (render: browser). Client still sets the time one page may take.
+	Render sources.Renderer
 }
 
 type source struct {
@@ -62,6 +65,7 @@ type source struct {
 	retry  *retrySet
 	now    func() time.Time
 	site   string
+	render sources.Renderer
 }
 
 // Wrap returns a Source that fetches src and then, for each item with a link
@@ -91,6 +95,7 @@ func Wrap(src sources.Source, opts Options) (sources.Source, error) {
 		retry:  newRetrySet(retryEntries),
 		now:    opts.Now,
 		site:   opts.Site,
+		render: opts.Render,
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -266,11 +271,20 @@ func fill(it *sources.Item, p page, content bool) {
 	}
 }
 
+// get loads one page, with the client or the browser.
+func (s *source) get(ctx context.Context, link string) (*sources.Response, error) {
+	if s.render == nil {
+		return s.client.GetPage(ctx, link, s.site)
+	}
+	resp, _, err := s.render(ctx, link) // a page read before it loaded is still worth extracting
+	return resp, err
+}
+
 // page fetches link and extracts its article. Errors name the link once.
 func (s *source) page(ctx context.Context, link, title string) (page, error) {
-	resp, err := s.client.GetPage(ctx, link, s.site)
+	resp, err := s.get(ctx, link)
 	if err != nil {
-		return page{}, err // the client's errors name the URL
+		return page{}, err // the client's and the renderer's errors name the URL
 	}
 	where := sources.Redact(link)
 	if ct := resp.Header.Get("Content-Type"); ct != "" {

@@ -22,6 +22,9 @@ type Options struct {
 	Location *time.Location
 	// Client fetches the page.
 	Client *sources.Client
+	// Render, when set, loads the page in a browser instead (render:
+	// browser): no conditional GET, the DOM after scripts ran.
+	Render sources.Renderer
 	// Now returns the current time, for relative dates. Nil: time.Now.
 	Now func() time.Time
 	// Next selects the next page's URL; Pages is how many pages one fetch
@@ -38,6 +41,7 @@ type Source struct {
 	pages  int
 	loc    *time.Location
 	client *sources.Client
+	render sources.Renderer
 	now    func() time.Time
 }
 
@@ -54,7 +58,7 @@ func New(opts Options) (*Source, error) {
 	if !usable(opts.Select) {
 		return nil, errors.New("html source: select needs item, title and link")
 	}
-	s := &Source{url: opts.URL, sel: opts.Select, next: opts.Next, pages: max(opts.Pages, 1), loc: opts.Location, client: opts.Client, now: opts.Now}
+	s := &Source{url: opts.URL, sel: opts.Select, next: opts.Next, pages: max(opts.Pages, 1), loc: opts.Location, client: opts.Client, render: opts.Render, now: opts.Now}
 	if s.loc == nil {
 		s.loc = time.UTC
 	}
@@ -68,7 +72,10 @@ func New(opts Options) (*Source, error) {
 // up to pages-1 further pages through next. A 304 yields a Result with
 // NotModified set.
 func (s *Source) Fetch(ctx context.Context, req sources.Request) (*sources.Result, error) {
-	// The client's errors already name the URL, redacted.
+	// The client's and the renderer's errors already name the URL, redacted.
+	if s.render != nil {
+		return sources.RenderPages(ctx, s.render, s.url, s.pages, s.parse)
+	}
 	return s.client.FetchPages(ctx, s.url, s.pages, req, s.parse)
 }
 
