@@ -143,3 +143,57 @@ func TestIMAPSourceBuilds(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// TestRenderBrowserHTTPOptionsAndPages: the source's http options reach
+// its host through the browser, and next pages are rendered too.
+func TestRenderBrowserHTTPOptionsAndPages(t *testing.T) {
+	if _, err := browser.Find(""); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI=true but %v", err)
+		}
+		t.Skipf("skipping browser test: %v", err)
+	}
+	mux := http.NewServeMux()
+	for _, pg := range []struct{ path, title, next string }{{"/p1", "First page story", "/p2"}, {"/p2", "Second page story", ""}} {
+		mux.HandleFunc(pg.path, func(w http.ResponseWriter, r *http.Request) {
+			ck, err := r.Cookie("session")
+			if err != nil || ck.Value != "s-1" || r.Header.Get("X-Api-Key") != "k-2" {
+				http.Error(w, "members only", http.StatusForbidden)
+				return
+			}
+			next := ""
+			if pg.next != "" {
+				next = `<a class="next" href="` + pg.next + `">next</a>`
+			}
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			fmt.Fprintf(w, `<html><body><div id="app"></div>%s<script>
+document.getElementById("app").innerHTML = '<div class="card"><h3>%s</h3><a href="%s/a">more</a></div>';
+</script></body></html>`, next, pg.title, pg.path)
+		})
+	}
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	src := config.Source{
+		Name: "members", Kind: config.KindHTML, URL: srv.URL + "/p1",
+		Select: &config.Select{Item: "div.card", Title: "h3", Link: "a@href"},
+		Next:   "a.next@href", Pages: 2, Render: config.RenderBrowser, WaitFor: ".card",
+		HTTP: &config.HTTP{Headers: map[string]string{"X-Api-Key": "k-2"}, Cookies: map[string]string{"session": "s-1"}},
+	}
+	b := browser.New(browser.Options{})
+	defer b.Close()
+	s, err := SourceIn(compiled(t, src), Env{Client: sources.NewClient(sources.ClientOptions{}), Browser: b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.Fetch(context.Background(), sources.Request{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var titles []string
+	for _, it := range res.Items {
+		titles = append(titles, it.Title)
+	}
+	if strings.Join(titles, "|") != "First page story|Second page story" {
+		t.Errorf("titles %q, warnings %q", titles, res.Warnings)
+	}
+}
