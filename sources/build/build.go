@@ -93,7 +93,7 @@ func SourceIn(src config.Source, env Env) (sources.Source, error) {
 			MarkSeen: m.MarkSeen, Since: m.Since, MaxMessage: client.MaxBody(), Logger: logger,
 		})
 	case config.KindFiles:
-		s = files.New(files.Options{Dir: src.Path, BaseURL: src.BaseURL, Location: c.Location, Logger: logger})
+		s = files.New(files.Options{Name: src.Name, Dir: src.Path, BaseURL: src.BaseURL, Location: c.Location, Logger: logger})
 	default:
 		return nil, fmt.Errorf("source %s: unknown kind %q", src.Name, src.Kind)
 	}

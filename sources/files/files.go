@@ -3,10 +3,12 @@
 package files
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"html"
+	"io"
 	"log/slog"
 	"net/url"
 	"os"
@@ -26,6 +28,8 @@ const summaryLen = 300
 
 // Options configures a files source.
 type Options struct {
+	// Name is the source's configured name: ids are namespaced by it.
+	Name string
 	// Dir is the folder to read; it is not searched recursively.
 	Dir string
 	// BaseURL, when set, makes each item's link BaseURL + the file stem.
@@ -41,8 +45,6 @@ type Options struct {
 // only when their size or modification time changes.
 type Source struct {
 	opts Options
-	// absDir is Dir made absolute once, for the file:// ids.
-	absDir string
 
 	mu    sync.Mutex
 	cache map[string]entry
@@ -66,11 +68,7 @@ func New(opts Options) *Source {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	abs, err := filepath.Abs(opts.Dir)
-	if err != nil {
-		abs = opts.Dir // no working directory: the id is still stable per process
-	}
-	return &Source{opts: opts, absDir: abs, cache: make(map[string]entry)}
+	return &Source{opts: opts, cache: make(map[string]entry)}
 }
 
 // Fetch reads every article file in the folder. A file that cannot be read
@@ -127,22 +125,41 @@ func isArticleFile(name string) bool {
 	return false
 }
 
+// maxFileSize bounds one article file: a stray archive or disk image in
+// the folder is skipped, not read into memory.
+const maxFileSize = 16 << 20
+
 // load returns the cached entry for a file when its size and modification
-// time are unchanged, and parses it otherwise.
+// time are unchanged, and parses it otherwise. The file is opened without
+// following a symbolic link and without blocking (a FIFO named like an
+// article would hang the fetch), then checked on the opened descriptor, so
+// what is read is what was checked: swapping the file for a link to a
+// secret after the directory listing gains nothing.
 func (s *Source) load(ctx context.Context, de os.DirEntry) entry {
 	name := de.Name()
-	info, err := de.Info()
-	if err == nil && !info.Mode().IsRegular() {
-		err = errors.New("not a regular file")
+	warn := func(err error) entry { return entry{warning: fmt.Sprintf("%s: %v", name, err)} }
+	if !de.Type().IsRegular() {
+		return warn(errors.New("not a regular file"))
 	}
+	f, err := openNoFollow(filepath.Join(s.opts.Dir, name))
 	if err != nil {
-		return entry{warning: fmt.Sprintf("%s: %v", name, err)}
+		return warn(errors.Unwrap(err)) // the *PathError's path is the server's
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	switch {
+	case err != nil:
+		return warn(errors.Unwrap(err))
+	case !info.Mode().IsRegular():
+		return warn(errors.New("not a regular file"))
+	case info.Size() > maxFileSize:
+		return warn(fmt.Errorf("larger than %d MiB, skipped", maxFileSize>>20))
 	}
 	if e, ok := s.cache[name]; ok && e.size == info.Size() && e.modTime.Equal(info.ModTime()) {
 		return e
 	}
 	e := entry{size: info.Size(), modTime: info.ModTime()}
-	a, err := s.parse(ctx, name)
+	a, err := s.parse(ctx, name, io.LimitReader(f, maxFileSize))
 	if err != nil {
 		e.warning = fmt.Sprintf("%s: %v", name, err)
 		s.opts.Logger.Warn("skipping article file", "file", name, "err", err)
@@ -153,26 +170,21 @@ func (s *Source) load(ctx context.Context, de os.DirEntry) entry {
 	return e
 }
 
-func (s *Source) parse(ctx context.Context, name string) (*article.Article, error) {
-	f, err := os.Open(filepath.Join(s.opts.Dir, name))
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
+func (s *Source) parse(ctx context.Context, name string, r io.Reader) (*article.Article, error) {
 	now := s.opts.Now()
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".md", ".markdown":
-		return article.ParseMarkdown(f, s.opts.Location, now)
+		return article.ParseMarkdown(r, s.opts.Location, now)
 	case ".html", ".htm":
-		return article.ParseHTML(ctx, f, s.link(name, ""), s.opts.Location, now)
+		return article.ParseHTML(ctx, r, s.link(name, ""), s.opts.Location, now)
 	}
-	return article.ParseText(f, s.opts.Location, now)
+	return article.ParseText(r, s.opts.Location, now)
 }
 
 // item maps an article to an item. The ID names the file, so editing a file
 // updates its item instead of adding one, and it is unique across sources
-// (feeds merge on it): the link made from BaseURL when set, else the file's
-// file:// URL.
+// (feeds merge on it): the link made from BaseURL when set, else a URN of
+// the source and file names.
 func (s *Source) item(name string, a *article.Article) *sources.Item {
 	it := &sources.Item{
 		ID:         s.id(name),
@@ -190,16 +202,15 @@ func (s *Source) item(name string, a *article.Article) *sources.Item {
 }
 
 // id is the item ID of file name: BaseURL + the file stem when BaseURL is
-// set, else the file's absolute file:// URL.
+// set, else urn:tributary:files:SOURCE:NAME. The id is published (RSS guid,
+// Atom id), so it carries the name relative to the folder, never the
+// server's path; the source name keeps two folders apart.
 func (s *Source) id(name string) string {
 	if s.opts.BaseURL != "" {
 		return s.link(name, "")
 	}
-	p := filepath.ToSlash(filepath.Join(s.absDir, name))
-	if !strings.HasPrefix(p, "/") {
-		p = "/" + p // a Windows drive letter
-	}
-	return (&url.URL{Scheme: "file", Path: p}).String()
+	escaped := strings.TrimPrefix((&url.URL{Path: "/" + filepath.ToSlash(name)}).EscapedPath(), "/")
+	return "urn:tributary:files:" + cmp.Or(s.opts.Name, "files") + ":" + escaped
 }
 
 // link is BaseURL + the file stem when BaseURL is set, else the

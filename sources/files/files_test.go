@@ -3,6 +3,7 @@ package files
 import (
 	"context"
 	"errors"
+	"fmt"
 	"html"
 	"io/fs"
 	"os"
@@ -62,15 +63,15 @@ func byID(res *sources.Result) map[string]sources.Item {
 	return m
 }
 
-// fileID is the ID expected for a file without a base URL, spelled out
-// rather than computed the way the code does.
+// fileID is the ID expected for a file of source "news" without a base
+// URL, spelled out rather than computed the way the code does.
 func fileID(t *testing.T, dir, name string) string {
 	t.Helper()
-	return "file://" + filepath.ToSlash(dir) + "/" + strings.ReplaceAll(name, " ", "%20")
+	return "urn:tributary:files:news:" + strings.ReplaceAll(name, " ", "%20")
 }
 
 func newSource(dir, base string) *Source {
-	return New(Options{Dir: dir, BaseURL: base, Now: func() time.Time { return testNow }})
+	return New(Options{Name: "news", Dir: dir, BaseURL: base, Now: func() time.Time { return testNow }})
 }
 
 func TestFetchExamples(t *testing.T) {
@@ -235,36 +236,42 @@ func TestLocation(t *testing.T) {
 	}
 }
 
-func TestIDsUniqueAcrossFolders(t *testing.T) {
+// TestIDsNamespacedBySource: an id names the file relative to its folder,
+// namespaced by the source, and never the server's path (it is published
+// as the guid and the Atom id).
+func TestIDsNamespacedBySource(t *testing.T) {
 	root := t.TempDir()
 	a, b := filepath.Join(root, "a"), filepath.Join(root, "b b")
 	for _, d := range []string{a, b} {
 		if err := os.Mkdir(d, 0o755); err != nil {
 			t.Fatal(err)
 		}
-		write(t, d, "post.txt", goodText)
+		write(t, d, "post one.txt", goodText)
 	}
-	ia, ib := fetch(t, newSource(a, "")).Items, fetch(t, newSource(b, "")).Items
+	ia := fetch(t, New(Options{Name: "alpha", Dir: a})).Items
+	ib := fetch(t, New(Options{Name: "beta", Dir: b})).Items
 	if len(ia) != 1 || len(ib) != 1 {
 		t.Fatalf("items %v / %v", ia, ib)
 	}
-	if ia[0].ID == ib[0].ID {
-		t.Errorf("two folders share the id %q", ia[0].ID)
+	if ia[0].ID != "urn:tributary:files:alpha:post%20one.txt" || ib[0].ID != "urn:tributary:files:beta:post%20one.txt" {
+		t.Errorf("ids %q, %q", ia[0].ID, ib[0].ID)
 	}
-	if want := "file://" + filepath.ToSlash(root) + "/b%20b/post.txt"; ib[0].ID != want {
-		t.Errorf("id %q, want %q", ib[0].ID, want)
+	for _, it := range append(ia, ib...) {
+		if strings.Contains(fmt.Sprintf("%+v", it), filepath.Dir(root)) {
+			t.Errorf("item shows the server's path: %+v", it)
+		}
 	}
 
-	// A relative folder gets the same absolute id.
+	// A relative folder gets the same id.
 	wd, err := os.Getwd()
 	if err != nil {
 		t.Fatal(err)
 	}
 	rel, err := filepath.Rel(wd, a)
 	if err != nil {
-		t.Skip("no relative path to the temp dir")
+		t.Fatal(err)
 	}
-	if got := fetch(t, newSource(rel, "")).Items[0].ID; got != ia[0].ID {
+	if got := fetch(t, New(Options{Name: "alpha", Dir: rel})).Items[0].ID; got != ia[0].ID {
 		t.Errorf("relative folder id %q, want %q", got, ia[0].ID)
 	}
 }
