@@ -105,16 +105,15 @@ func renderEntries(meta *Meta, es []entry, f Format) ([]byte, error) {
 
 // prepare sanitizes and cleans items once for all three formats.
 func prepare(meta *Meta, items []sources.Item) []entry {
-	site, _ := url.Parse(meta.SiteURL)
 	out := make([]entry, len(items))
 	for i := range items {
-		out[i] = newEntry(&items[i], site)
+		out[i] = newEntry(&items[i])
 	}
 	return out
 }
 
-func newEntry(it *sources.Item, site *url.URL) entry {
-	link, base := itemLink(it.Link, site)
+func newEntry(it *sources.Item) entry {
+	link, base := itemLink(it.Link)
 	e := entry{
 		id:         xmlClean(it.ID),
 		link:       link,
@@ -151,12 +150,14 @@ func newEntry(it *sources.Item, site *url.URL) entry {
 }
 
 // itemLink returns the item's absolute web link (or "") and the base for its
-// relative URLs: the link itself, else the feed's site.
-func itemLink(raw string, site *url.URL) (string, *url.URL) {
-	abs := sources.ResolveURL(site, xmlClean(raw))
+// relative URLs: the link itself, else none.
+func itemLink(raw string) (string, *url.URL) {
+	abs := sources.ResolveURL(nil, xmlClean(raw))
 	u, err := url.Parse(abs)
 	if abs == "" || err != nil {
-		return "", site
+		// No base at all: the daemon's own base_url is never the base of
+		// upstream content. Sources resolve what they can at ingest.
+		return "", nil
 	}
 	return abs, u
 }

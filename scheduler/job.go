@@ -164,6 +164,7 @@ func (s *Scheduler) save(ctx context.Context, e *entry, res *sources.Result) (ou
 	// keep bounds one fetch too: a feed of 100,000 items stores the
 	// newest keep, and says so.
 	sources.KeepNewest(res, e.cfg.Compiled.Keep)
+	sources.CapContent(res)
 	for i := range res.Items {
 		res.Items[i].Source = name
 	}

@@ -1,6 +1,7 @@
 package sources
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -69,4 +70,40 @@ func (it *Item) dated() time.Time {
 		return it.Published
 	}
 	return it.Updated
+}
+
+// MaxContent bounds an item's Content and Summary, each: one item of a
+// hostile feed must not fill the store and every render with megabytes.
+const MaxContent = 1 << 20
+
+// CapContent cuts every item's Content and Summary of res to MaxContent
+// bytes, before the last tag that would straddle the cut, and adds one
+// warning naming the items cut.
+func CapContent(res *Result) {
+	var cut []string
+	for i := range res.Items {
+		it := &res.Items[i]
+		c, s := capHTML(it.Content, MaxContent), capHTML(it.Summary, MaxContent)
+		if len(c) != len(it.Content) || len(s) != len(it.Summary) {
+			it.Content, it.Summary = c, s
+			cut = append(cut, Clip(cmp.Or(it.ID, it.Link, it.Title), 80))
+		}
+	}
+	if len(cut) > 0 {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("%d items' content cut to %d KiB: %s",
+			len(cut), MaxContent>>10, strings.Join(cut[:min(len(cut), 3)], ", ")))
+	}
+}
+
+// capHTML cuts an HTML fragment to at most n bytes, ending before an
+// unfinished tag; the sanitizer closes what is left open.
+func capHTML(h string, n int) string {
+	if len(h) <= n {
+		return h
+	}
+	h = h[:n]
+	if lt, gt := strings.LastIndexByte(h, '<'), strings.LastIndexByte(h, '>'); lt > gt {
+		h = h[:lt]
+	}
+	return strings.ToValidUTF8(h, "") + "…"
 }

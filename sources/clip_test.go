@@ -32,3 +32,26 @@ func TestClip(t *testing.T) {
 		t.Errorf("clipped to %d bytes, want 300", len(got))
 	}
 }
+
+func TestCapContent(t *testing.T) {
+	big := "<p>" + strings.Repeat("word ", MaxContent/5) + "</p>"
+	tag := strings.Repeat("x", MaxContent-5) + `<a href="https://example.org/">link</a>`
+	res := &Result{Items: []Item{
+		{ID: "small", Content: "<p>fine</p>", Summary: "short"},
+		{ID: "big", Content: big},
+		{ID: "tag", Summary: tag},
+	}}
+	CapContent(res)
+	if res.Items[0].Content != "<p>fine</p>" || res.Items[0].Summary != "short" {
+		t.Errorf("small item changed: %+v", res.Items[0])
+	}
+	if c := res.Items[1].Content; len(c) > MaxContent+len("…") || !strings.HasPrefix(c, "<p>word word") {
+		t.Errorf("big content: %d bytes", len(c))
+	}
+	if s := res.Items[2].Summary; s != strings.Repeat("x", MaxContent-5)+"…" {
+		t.Errorf("a tag straddling the cut is kept: %q", s[len(s)-20:])
+	}
+	if len(res.Warnings) != 1 || res.Warnings[0] != "2 items' content cut to 1024 KiB: big, tag" {
+		t.Errorf("warnings %q", res.Warnings)
+	}
+}

@@ -58,6 +58,13 @@ func normalizeItem(gi *gofeed.Item, x extra, base *url.URL, now time.Time) sourc
 		Enclosures: enclosures(gi.Enclosures, base),
 		Media:      itemMedia(gi, base),
 	}
+	if it.Link == "" {
+		// Nothing to resolve relative URLs against later: the upstream's
+		// site does it now (the feeds package never uses the daemon's own
+		// base_url for them).
+		it.Summary = sources.AbsolutizeHTML(it.Summary, base)
+		it.Content = sources.AbsolutizeHTML(it.Content, base)
+	}
 	if it.Published.IsZero() {
 		it.Published = it.Updated
 	}
