@@ -18,7 +18,13 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) int {
 	if token == "" {
 		return notFound(w)
 	}
+	client, now := clientAddr(r), s.now()
+	if wait := s.throttle.blocked(client, now); wait > 0 {
+		// The token is not even compared: guessing stays slow.
+		return tooManyRequests(w, wait, "too many failed attempts")
+	}
 	if !authorized(r.Header.Get("Authorization"), token) {
+		s.throttle.failed(client, now)
 		w.Header()["Www-Authenticate"] = s.static.wwwAuthenticate
 		http.Error(w, "401 unauthorized", http.StatusUnauthorized)
 		return http.StatusUnauthorized
@@ -44,6 +50,9 @@ func (s *Server) refresh(w http.ResponseWriter, r *http.Request, name string) in
 	}
 	if s.sources == nil {
 		return notFound(w)
+	}
+	if wait := s.throttle.refresh(name, s.now()); wait > 0 {
+		return tooManyRequests(w, wait, "refreshed moments ago")
 	}
 	if err := s.sources.Refresh(name); err != nil {
 		if errors.Is(err, scheduler.ErrUnknownSource) {

@@ -4,6 +4,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"net/http"
@@ -71,6 +72,9 @@ type Options struct {
 	// Health is the store's write health, shown on the status pages and
 	// required for readiness; nil counts as healthy.
 	Health *store.Health
+	// RefreshInterval is the least time between two admin refreshes of
+	// one source. Zero: DefaultRefreshInterval; negative: none.
+	RefreshInterval time.Duration
 }
 
 // Server serves tributary's HTTP endpoints. It is an http.Handler.
@@ -87,6 +91,7 @@ type Server struct {
 	// balancers stop routing here before the listener closes.
 	draining atomic.Bool
 	health   *store.Health
+	throttle *throttle
 
 	headers  headerCache
 	counters *counters
@@ -107,6 +112,7 @@ func New(opts Options) *Server {
 		version:  opts.Version,
 		log:      opts.Logger,
 		health:   opts.Health,
+		throttle: newThrottle(cmp.Or(opts.RefreshInterval, DefaultRefreshInterval)),
 		headers:  newHeaderCache(),
 		pages:    newPages(),
 		static:   newStaticHeaders(),

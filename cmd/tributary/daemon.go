@@ -42,6 +42,10 @@ type Main struct {
 	// ShutdownGrace bounds how long Close waits for fetches and requests
 	// in flight; 0 means DefaultShutdownGrace.
 	ShutdownGrace time.Duration
+	// RefreshInterval overrides the least time between two admin
+	// refreshes of a source (server.DefaultRefreshInterval); negative:
+	// none (tests that refresh on purpose).
+	RefreshInterval time.Duration
 	// DrainDelay is how long Close keeps serving after /readyz turned 503,
 	// so that a balancer probing it stops routing here before the
 	// listener closes. 0: close at once (balancers that retry refused
@@ -123,6 +127,8 @@ func (m *Main) Open(ctx context.Context) error {
 		Version:    version,
 		WebSub:     m.webSubHandler(),
 		Health:     m.health,
+
+		RefreshInterval: m.RefreshInterval,
 	})
 	addr := cfg.Server.Listen
 	if m.Addr != "" {

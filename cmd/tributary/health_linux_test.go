@@ -35,7 +35,7 @@ func TestFullDiskVisible(t *testing.T) {
 	writeFile(t, path, daemonConfig(dir, e2eToken, "  - {name: wire, url: "+up.URL+"/feed.xml}\n",
 		"  - {slug: all, title: All, sources: [wire]}\n"))
 	logger, logs := debugLogger()
-	m := open(t, &Main{ConfigPath: path, Logger: logger})
+	m := open(t, &Main{ConfigPath: path, Logger: logger, RefreshInterval: -1})
 	base := m.URL()
 	waitFeed(t, base, 2)
 	defer func() {
