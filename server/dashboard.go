@@ -76,7 +76,7 @@ func (s *Server) serveStatusHTML(w http.ResponseWriter, r *http.Request) int {
 		Sources  []sourceView
 		Feeds    []feedLinks
 		Store    store.HealthStatus
-	}{Page: s.pageBase("status"), Feeds: s.feedLinks(s.feedInfos(), now), Store: s.health.Status()}
+	}{Page: s.pageBase("status"), Feeds: s.feedLinks(s.currentInfos(r.Context()), now), Store: s.health.Status()}
 	n := map[scheduler.Health]int{}
 	for _, st := range byHealth(srcs) {
 		n[st.Health]++

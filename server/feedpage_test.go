@@ -388,3 +388,23 @@ func FuzzPrefersHTML(f *testing.F) {
 		}
 	})
 }
+
+// TestCountsFromCurrentPage: feeds render on demand, so the index and the
+// status pages take a feed's item count from its current page, not from a
+// last render that may be old or, since the start, missing.
+func TestCountsFromCurrentPage(t *testing.T) {
+	fx := newFixture(t, "")
+	fx.feeds.infos[0].Items = 0 // nobody has read the feed since the start
+	pg := *fx.feeds.pages["world"]
+	pg.Info.Items = 3
+	fx.feeds.pages["world"] = &pg
+	if body := fx.do("GET", "/").Body.String(); !strings.Contains(body, "<span>3 items</span>") {
+		t.Error("index does not show the current count")
+	}
+	if body := fx.do("GET", "/status").Body.String(); !strings.Contains(body, `<td data-label="Items" class="num">3</td>`) {
+		t.Error("status page does not show the current count")
+	}
+	if body := fx.do("GET", "/status.json").Body.String(); !strings.Contains(body, `"items": 3,`) {
+		t.Errorf("status.json does not show the current count:\n%s", body)
+	}
+}

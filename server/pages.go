@@ -2,8 +2,10 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"html/template"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -96,6 +98,29 @@ func (s *Server) feedInfos() []feeds.Info {
 	return public
 }
 
+// currentRenders bounds how many feeds one index or status page brings up
+// to date; past it, a feed shows the item count of its last render.
+const currentRenders = 100
+
+// currentInfos is feedInfos with each feed's item count taken from its
+// current page: feeds render on demand, so the last render's count may be
+// old, or zero for a feed nobody has read since the start. A page that is
+// current costs nothing to get.
+func (s *Server) currentInfos(ctx context.Context) []feeds.Info {
+	infos := s.feedInfos()
+	for i := range infos[:min(len(infos), currentRenders)] {
+		pg, err := s.feeds.Page(ctx, infos[i].Slug)
+		if err != nil {
+			s.log.WarnContext(ctx, "feed page for the item count", slog.String("feed", infos[i].Slug), slog.Any("err", err))
+			continue
+		}
+		if pg != nil {
+			infos[i].Items = pg.Info.Items
+		}
+	}
+	return infos
+}
+
 func (s *Server) feedLinks(infos []feeds.Info, now time.Time) []feedLinks {
 	out := make([]feedLinks, 0, len(infos))
 	for _, in := range infos {
@@ -115,7 +140,7 @@ func (s *Server) serveIndex(w http.ResponseWriter, r *http.Request) int {
 	data := struct {
 		Page  pageBase
 		Feeds []feedLinks
-	}{Page: s.pageBase("feeds"), Feeds: s.feedLinks(s.feedInfos(), now)}
+	}{Page: s.pageBase("feeds"), Feeds: s.feedLinks(s.currentInfos(r.Context()), now)}
 	return s.renderHTML(w, r, s.pages.index, data)
 }
 

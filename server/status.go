@@ -89,7 +89,7 @@ func (s *Server) statusDocument(r *http.Request) (statusJSON, error) {
 	if err != nil {
 		return statusJSON{}, err
 	}
-	infos := s.feedInfos()
+	infos := s.currentInfos(r.Context())
 	h := s.health.Status()
 	doc := statusJSON{
 		Store:   storeJSON{OK: h.OK, FailingSince: jsonTime(h.Since), Problem: h.Problem, WriteErrors: h.Failures},

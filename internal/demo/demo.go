@@ -56,18 +56,20 @@ var Wire = []Article{
 //	/img/{hue}.png    a generated picture
 type Upstream struct {
 	URL string
-	now func() time.Time
-	srv *http.Server
-	ln  net.Listener
+	// start dates every item: fixed, so a refetch finds nothing changed.
+	start time.Time
+	srv   *http.Server
+	ln    net.Listener
 }
 
-// Start serves the newsroom on a loopback port. now dates the items.
+// Start serves the newsroom on a loopback port; items are dated back from
+// now() at the start.
 func Start(now func() time.Time) (*Upstream, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("demo upstream: %w", err)
 	}
-	u := &Upstream{URL: "http://" + ln.Addr().String(), now: now, ln: ln}
+	u := &Upstream{URL: "http://" + ln.Addr().String(), start: now(), ln: ln}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/wire.xml", u.wire)
 	mux.HandleFunc("/city/", u.city)
@@ -89,7 +91,7 @@ func (u *Upstream) Close() error { return u.srv.Close() }
 func (u *Upstream) ArticleURL(slug string) string { return u.URL + "/articles/" + slug }
 
 func (u *Upstream) wire(w http.ResponseWriter, _ *http.Request) {
-	now := u.now()
+	now := u.start
 	var b strings.Builder
 	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>
@@ -114,7 +116,7 @@ func (u *Upstream) wire(w http.ResponseWriter, _ *http.Request) {
 }
 
 func (u *Upstream) city(w http.ResponseWriter, _ *http.Request) {
-	now := u.now()
+	now := u.start
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	fmt.Fprintf(w, `<!DOCTYPE html><html lang="en"><title>City hall</title><ul class="news">
 <li><a href="/articles/budget">Budget hearing moves to the town hall</a><time datetime="%s">today</time><p>Seats are limited; doors open at six.</p></li>
