@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"strings"
 	"sync"
@@ -274,4 +275,25 @@ func TestLeaseBounds(t *testing.T) {
 			t.Errorf("lease_seconds=%s: %v (%d %s), want %v", tt.ask, v.lease, code, msg, tt.want)
 		}
 	}
+}
+
+// FuzzCheckCallback: whatever a subscriber sends as hub.callback, an
+// accepted one is an absolute http(s) URL without credentials, and never
+// a literal private address when private addresses are not allowed.
+func FuzzCheckCallback(f *testing.F) {
+	for _, s := range []string{"https://s.example/cb?x=1", "http://127.0.0.1/", "http://[::1]:80/", "http://user:pw@h/", "http://10.0.0.1", "//x", "http://h/#f"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		if checkCallback(raw, false) != "" {
+			return
+		}
+		u, err := url.Parse(raw)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
+			t.Fatalf("accepted %q", raw)
+		}
+		if ip, err := netip.ParseAddr(u.Hostname()); err == nil && !isPublic(ip) {
+			t.Fatalf("accepted the private address %q", raw)
+		}
+	})
 }
