@@ -254,12 +254,23 @@ func New(opts Options) (*Service, error) {
 // SetConfig swaps the configuration (a reload).
 func (s *Service) SetConfig(c Config) {
 	s.cfg.Store(compile(c))
+	s.changedAll()
 	s.kick()
+}
+
+// changedAll marks every feed changed: at start and after a reload, so
+// that a webhook added meanwhile records what exists now (and sends only
+// what comes after), and a change missed while stopped is delivered.
+func (s *Service) changedAll() {
+	for _, f := range s.cfg.Load().Feeds {
+		s.Changed(f.Slug)
+	}
 }
 
 // Run works the outbox, verifies hub subscriptions and keeps upstream
 // subscriptions alive until ctx is done.
 func (s *Service) Run(ctx context.Context) {
+	s.changedAll()
 	var wg sync.WaitGroup
 	for range verifyWorkers {
 		wg.Go(func() { s.runVerifier(ctx) })
