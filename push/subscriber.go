@@ -122,7 +122,14 @@ func (s *Service) later(ctx context.Context, source string, at time.Time, cause 
 		return err
 	}
 	if u.Active && s.now().Before(u.Expires) {
-		return cause // keep a working subscription while its lease lasts
+		// Keep a working subscription while its lease lasts, and try the
+		// renewal again after three quarters of what is left, not at
+		// the next check.
+		u.Updated = s.now()
+		if err := s.st.SetUpstream(ctx, u); err != nil {
+			return errors.Join(cause, err)
+		}
+		return cause
 	}
 	u.Source, u.Active, u.Expires, u.Updated = source, false, at, s.now()
 	if u.TokenHash == nil {

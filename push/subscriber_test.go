@@ -300,3 +300,54 @@ func FuzzVerifySignature(f *testing.F) {
 		}
 	})
 }
+
+// TestSubscriberRenewalBacksOff: while the upstream is down, a renewal is
+// not retried at every check but after three quarters of the lease left.
+func TestSubscriberRenewalBacksOff(t *testing.T) {
+	hub := newTestHub(t)
+	var down bool
+	var mu sync.Mutex
+	fetches := 0
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		fetches++
+		if down {
+			http.Error(w, "down", http.StatusServiceUnavailable)
+			return
+		}
+		io.WriteString(w, rssWith(hub.srv.URL+"/hub", "a"))
+	}))
+	t.Cleanup(upstream.Close)
+	fx := newFixture(t, Config{Sources: []Source{{Name: "wire", URL: upstream.URL}}}, nil)
+	ctx := context.Background()
+	fx.s.CheckUpstreams(ctx)
+	hub.verify(t, hub.last(t), "4000") // 4,000 s: renewal after 3,000 s
+	mu.Lock()
+	down = true
+	mu.Unlock()
+	fx.clock.Add(3001 * time.Second)
+	fx.s.CheckUpstreams(ctx) // renewal: discovery fails
+	for range 5 {
+		fx.clock.Add(time.Minute)
+		fx.s.CheckUpstreams(ctx)
+	}
+	mu.Lock()
+	got := fetches
+	mu.Unlock()
+	if got != 2 {
+		t.Errorf("%d fetches of the upstream, want 2 (subscribe, one failed renewal): no retry every minute", got)
+	}
+	u, _ := fx.st.Upstream(ctx, "wire")
+	if !u.Active {
+		t.Error("the subscription was dropped before its lease ended")
+	}
+	fx.clock.Add(12 * time.Minute) // 3/4 of the 999 s left have passed
+	fx.s.CheckUpstreams(ctx)
+	mu.Lock()
+	got = fetches
+	mu.Unlock()
+	if got != 3 {
+		t.Errorf("%d fetches, want a third try", got)
+	}
+}
