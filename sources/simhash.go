@@ -1,9 +1,8 @@
 package sources
 
 import (
-	"hash/fnv"
-	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // simHashMinWords is the least text worth comparing: below it, two short
@@ -12,44 +11,30 @@ const simHashMinWords = 12
 
 // simHashMaxWords bounds the work per item (it runs on every item stored);
 // the start of a story is what wire copies share.
-const simHashMaxWords = 400
+const simHashMaxWords = 250
 
 // SimHash is a 64-bit SimHash (Charikar) of the item's normalised text:
 // title, then content (else summary) with its tags skipped, lower-cased,
 // split into words of letters and digits; each run of three words (a
-// shingle) votes with its FNV-1a hash. Tags are skipped by a plain scan, not
-// parsed: this runs at ingest on every item, and both copies of a story go
-// through the same scan. Near-identical texts get hashes a few bits apart.
-// It is 0 when the item has too little text to compare.
+// shingle) votes with a hash of the three. Near-identical texts get hashes
+// a few bits apart. It is 0 when the item has too little text to compare.
+//
+// Tags are skipped by a plain scan, not parsed, and nothing is allocated:
+// this runs at ingest on every item stored, and both copies of a story go
+// through the same scan.
 func SimHash(it *Item) uint64 {
 	body := it.Content
 	if body == "" {
 		body = it.Summary
 	}
-	words := appendWords(nil, it.Title)
-	words = appendWords(words, body)
-	if len(words) < simHashMinWords {
+	var s shingler
+	s.add(it.Title)
+	s.add(body)
+	if s.words < simHashMinWords {
 		return 0
 	}
-	var votes [64]int
-	h := fnv.New64a()
-	for i := 0; i+3 <= len(words); i++ {
-		h.Reset()
-		for _, w := range words[i : i+3] {
-			h.Write([]byte(w))
-			h.Write([]byte{0})
-		}
-		v := h.Sum64()
-		for b := range votes {
-			if v&(1<<b) != 0 {
-				votes[b]++
-			} else {
-				votes[b]--
-			}
-		}
-	}
 	var out uint64
-	for b, n := range votes {
+	for b, n := range s.votes {
 		if n > 0 {
 			out |= 1 << b
 		}
@@ -60,35 +45,72 @@ func SimHash(it *Item) uint64 {
 	return out
 }
 
-// appendWords appends the lower-cased words of s outside <tags>, up to
-// simHashMaxWords in all.
-func appendWords(words []string, s string) []string {
+// shingler hashes words as they are scanned and votes with each shingle.
+type shingler struct {
+	votes  [64]int32
+	prev   [2]uint64 // the two words before the current one
+	words  int
+	word   uint64 // FNV-1a of the word being read
+	inWord bool
+}
+
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+func (s *shingler) add(text string) {
 	inTag := false
-	start := -1
-	flush := func(end int) {
-		if start >= 0 && len(words) < simHashMaxWords {
-			words = append(words, strings.ToLower(s[start:end]))
+	for i := 0; i < len(text) && s.words < simHashMaxWords; {
+		r, size := rune(text[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(text[i:])
 		}
-		start = -1
-	}
-	for i, r := range s {
+		i += size
 		switch {
 		case inTag:
 			inTag = r != '>'
 		case r == '<':
-			flush(i)
+			s.endWord()
 			inTag = true
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			if start < 0 {
-				start = i
+			if !s.inWord {
+				s.inWord, s.word = true, fnvOffset
+			}
+			r = unicode.ToLower(r)
+			for r > 0 { // the rune's bytes, low first: any fixed order will do
+				s.word = (s.word ^ uint64(r&0xff)) * fnvPrime
+				r >>= 8
 			}
 		default:
-			flush(i)
-		}
-		if len(words) >= simHashMaxWords {
-			return words
+			s.endWord()
 		}
 	}
-	flush(len(s))
-	return words
+	s.endWord()
+}
+
+func (s *shingler) endWord() {
+	if !s.inWord {
+		return
+	}
+	s.inWord = false
+	s.words++
+	if s.words >= 3 {
+		v := mix(s.prev[0]*3 + s.prev[1]*5 + s.word*7)
+		for b := range s.votes {
+			s.votes[b] += int32(v>>b&1)*2 - 1
+		}
+	}
+	s.prev[0], s.prev[1] = s.prev[1], s.word
+}
+
+// mix is SplitMix64's finaliser: every input bit moves about half of the
+// output bits, as SimHash needs of its feature hashes.
+func mix(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	x ^= x >> 31
+	return x
 }

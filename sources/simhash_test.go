@@ -51,3 +51,14 @@ func FuzzSimHash(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkSimHash hashes a typical article: a title and 5 KB of HTML, of
+// which the first 250 words count.
+func BenchmarkSimHash(b *testing.B) {
+	it := &Item{Title: "Wind farm to open next spring", Content: strings.Repeat("<p>"+wire+"</p>\n", 12)}
+	b.SetBytes(int64(len(it.Content)))
+	b.ReportAllocs()
+	for b.Loop() {
+		SimHash(it)
+	}
+}

@@ -72,7 +72,7 @@ func (b *batch) add(orig *sources.Item) error {
 	if err != nil {
 		return err
 	}
-	extra, err := codec.EncodeExtra(it)
+	extra, err := codec.StoredExtra(it)
 	if err != nil {
 		return err
 	}

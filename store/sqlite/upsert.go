@@ -109,7 +109,7 @@ func putItem(ctx context.Context, put *sql.Stmt, source string, it *sources.Item
 	if err != nil {
 		return err
 	}
-	extra, err := codec.EncodeExtra(it)
+	extra, err := codec.StoredExtra(it)
 	if err != nil {
 		return err
 	}

@@ -215,3 +215,23 @@ func testOriginUpdatedNoChange(t *testing.T, o Opener) {
 		t.Errorf("stored origin = %+v", got)
 	}
 }
+
+// testSimHashAtIngest: an item stored without a SimHash gets its text's,
+// once; one the source gave is kept.
+func testSimHashAtIngest(t *testing.T, o Opener) {
+	s := open(t, o)
+	long := item("a", "long", t0)
+	long.Content = "<p>Harbour authorities said on Tuesday that the new wind farm off the northern coast will begin delivering power next spring.</p>"
+	given := item("a", "given", t0)
+	given.Content, given.SimHash = long.Content, 42
+	upsert(t, s, "a", []sources.Item{long, given, item("a", "short", t0)}, t0)
+	if got, want := one(t, s, "a", "long").SimHash, sources.SimHash(&long); got != want || got == 0 {
+		t.Errorf("stored SimHash %x, want %x", got, want)
+	}
+	if got := one(t, s, "a", "given").SimHash; got != 42 {
+		t.Errorf("given SimHash replaced by %x", got)
+	}
+	if got := one(t, s, "a", "short").SimHash; got != 0 {
+		t.Errorf("short item hashed %x", got)
+	}
+}

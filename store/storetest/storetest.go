@@ -21,6 +21,8 @@
 //   - Versions are kept to the millisecond: an Upsert that writes sets the
 //     source's version to its now, or 1 ms past the stored version when
 //     now is not later; Prune that deletes moves it forward likewise.
+//   - Upsert stores Item.SimHash, computing it (sources.SimHash) when the
+//     item has none; it is no part of what counts as a change.
 //   - Stores implement store.Archiver: History orders by (first seen,
 //     source, ID) ascending, an item seen again keeps its place; the first
 //     boundary recorded for an archive page wins.
@@ -79,6 +81,7 @@ func Run(t *testing.T, o Opener) {
 		{"Reopen", testReopen},
 		{"ExtraRoundTrip", testExtraRoundTrip},
 		{"OriginUpdatedNoChange", testOriginUpdatedNoChange},
+		{"SimHashAtIngest", testSimHashAtIngest},
 		{"VersionsMove", testVersionsMove},
 		{"VersionsSelect", testVersionsSelect},
 		{"VersionsReopen", testVersionsReopen},

@@ -160,17 +160,7 @@ func Batch(source string, items []sources.Item) ([]sources.Item, error) {
 			return nil, fmt.Errorf("upsert %s: item %d (%q) has no ID", source, i, items[i].Title)
 		}
 	}
-	items = Dedupe(items)
-	// The SimHash is computed once, here at ingest, and stored with the
-	// item; near-duplicate detection only compares stored hashes.
-	out := make([]sources.Item, len(items))
-	for i := range items {
-		out[i] = items[i]
-		if out[i].SimHash == 0 {
-			out[i].SimHash = sources.SimHash(&out[i])
-		}
-	}
-	return out, nil
+	return Dedupe(items), nil
 }
 
 // Dedupe returns items with one entry per ID, the last one given, at the

@@ -37,6 +37,19 @@ func EncodeExtra(it *sources.Item) (string, error) {
 	return string(b), nil
 }
 
+// StoredExtra is EncodeExtra for an item about to be written: its SimHash
+// is computed here, once per stored version (unchanged items are not
+// written, so not hashed again), when the source gave none.
+// Near-duplicate detection only compares stored hashes.
+func StoredExtra(it *sources.Item) (string, error) {
+	if it.SimHash != 0 {
+		return EncodeExtra(it)
+	}
+	c := *it
+	c.SimHash = sources.SimHash(&c)
+	return EncodeExtra(&c)
+}
+
 // DecodeExtra sets an item's media, origin and SimHash from what
 // EncodeExtra produced.
 func DecodeExtra(it *sources.Item, s string) error {
