@@ -92,8 +92,10 @@ func (s *Scheduler) record(ctx context.Context, name string, o outcome, res *sou
 	if f.Outcome == "" {
 		f.Outcome = metrics.OutcomeError
 	}
-	if err := s.opts.Store.RecordFetch(ctx, f, store.FetchHistory); err != nil {
-		s.log.Error("record fetch", "source", name, "err", err)
+	werr := s.opts.Store.RecordFetch(ctx, f, store.FetchHistory)
+	s.opts.Health.Record(werr, now)
+	if werr != nil {
+		s.log.Error("record fetch", "source", name, "err", werr)
 	}
 }
 
