@@ -53,7 +53,7 @@ func runFetch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("fetch %s: %w", name, err)
 	}
 	for _, w := range res.Warnings {
-		fmt.Fprintf(stderr, "warning: %s\n", oneLine(w))
+		fmt.Fprintf(stderr, "warning: %s\n", oneLine(sources.Clip(w, 1<<10)))
 	}
 	printPages(stdout, res.Pages)
 	printItems(stdout, res.Items)
