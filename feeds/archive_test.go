@@ -37,15 +37,19 @@ type archiveRig struct {
 
 const archivePageSize = 20
 
-func newArchiveRig(t *testing.T) *archiveRig {
+func newArchiveRig(t *testing.T, tweak ...func(*config.Feed)) *archiveRig {
 	t.Helper()
 	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	cfg := testConfig(config.Feed{Slug: "hist", Title: "History", Sources: []string{"a", "b"}, Limit: archivePageSize,
-		Archive: true, Exclude: []string{"sponsored"}})
+	f := config.Feed{Slug: "hist", Title: "History", Sources: []string{"a", "b"}, Limit: archivePageSize,
+		Archive: true, Exclude: []string{"sponsored"}}
+	for _, fn := range tweak {
+		fn(&f)
+	}
+	cfg := testConfig(f)
 	r := &archiveRig{t: t, db: db, now: fixtureTime, want: map[string]bool{}, dupOf: map[string]string{}}
 	r.p = NewPublisher(Options{Store: db, Config: cfg, Now: func() time.Time { return r.now }})
 	return r
@@ -401,5 +405,28 @@ func TestArchiveDocumentsLinkAndValidate(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestPrivateArchivePages(t *testing.T) {
+	r := newArchiveRig(t, func(f *config.Feed) { f.Access = &config.Access{Tokens: []string{"0123456789abcdef"}} })
+	for range 3 {
+		r.round(25)
+	}
+	ctx := context.Background()
+	for n, want := range map[int]string{1: "private, max-age=2592000"} {
+		rd, err := r.p.Archive(ctx, "hist", n, RSS)
+		if err != nil || rd == nil {
+			t.Fatalf("page %d: %v %v", n, rd, err)
+		}
+		if rd.CacheControl != want || bytes.Contains(rd.Body, []byte("0123456789abcdef")) {
+			t.Errorf("page %d: Cache-Control %q (want %q), or the token in the body", n, rd.CacheControl, want)
+		}
+	}
+	if cc := r.p.Get("hist", RSS).CacheControl; !strings.HasPrefix(cc, "private, ") {
+		t.Errorf("current document Cache-Control %q", cc)
+	}
+	if r.p.Access("hist") == nil {
+		t.Error("the archived feed is not private")
 	}
 }

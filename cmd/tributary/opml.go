@@ -40,9 +40,12 @@ func runOPML(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 // exportFeeds writes cfg's published feeds as OPML: the same document the
 // server's /opml serves.
 func exportFeeds(w io.Writer, cfg *config.Config) error {
-	list := make([]opml.Feed, len(cfg.Feeds))
-	for i, f := range cfg.Feeds {
-		list[i] = opml.Feed{Slug: f.Slug, Title: f.Title}
+	list := make([]opml.Feed, 0, len(cfg.Feeds))
+	for _, f := range cfg.Feeds {
+		if f.Private() {
+			continue // as /opml: a private feed is in no list meant to be shared
+		}
+		list = append(list, opml.Feed{Slug: f.Slug, Title: f.Title})
 	}
 	return opml.ExportFeeds(w, cfg.Server.BaseURL, list)
 }

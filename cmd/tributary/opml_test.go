@@ -14,7 +14,8 @@ func TestOPMLExportMatchesServed(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "config.yaml")
 	writeFile(t, path, daemonConfig(dir, "", "  - {name: wire, url: "+up.srv.URL+"/rss2.xml}\n",
-		"  - {slug: world, title: \"World <news> & more\", sources: [wire]}\n  - {slug: local, title: Local, sources: [wire]}\n"))
+		"  - {slug: world, title: \"World <news> & more\", sources: [wire]}\n  - {slug: local, title: Local, sources: [wire]}\n"+
+			"  - {slug: hidden, title: Hidden, sources: [wire], access: {tokens: [0123456789abcdef]}}\n"))
 	m := open(t, &Main{ConfigPath: path})
 	resp, served := get(t, m.URL()+"/opml")
 	if resp.StatusCode != 200 {
@@ -26,6 +27,9 @@ func TestOPMLExportMatchesServed(t *testing.T) {
 	}
 	if out.stdout != string(served) {
 		t.Errorf("opml export and /opml differ:\nexport:\n%s\nserved:\n%s", out.stdout, served)
+	}
+	if strings.Contains(out.stdout, "hidden") || !strings.Contains(out.stdout, "/feeds/local.") {
+		t.Errorf("export lists the private feed or lacks a public one:\n%s", out.stdout)
 	}
 	if !strings.Contains(out.stdout, "<title>tributary feeds</title>") {
 		t.Errorf("exported OPML title is not \"tributary feeds\":\n%s", out.stdout)
