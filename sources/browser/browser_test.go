@@ -376,3 +376,33 @@ func TestNoBrowser(t *testing.T) {
 		_ = b.Close()
 	}
 }
+
+func TestReconfigure(t *testing.T) {
+	srv := site(t, map[string]http.HandlerFunc{"/": html(`<p id="x">ok</p>`)})
+	b := newBrowser(t, Options{Tabs: 3})
+	if _, err := render(t, b, Page{URL: srv.URL + "/"}); err != nil {
+		t.Fatal(err)
+	}
+	path, err := Find("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The same settings: nothing restarts.
+	b.Reconfigure(Options{Tabs: 3})
+	if _, err := render(t, b, Page{URL: srv.URL + "/"}); err != nil || b.Starts() != 1 {
+		t.Fatalf("starts %d, err %v", b.Starts(), err)
+	}
+	// A new binary path and tab bound: the next render starts a new
+	// process, with the new bound.
+	b.Reconfigure(Options{Path: path, Tabs: 1})
+	if _, err := render(t, b, Page{URL: srv.URL + "/"}); err != nil || b.Starts() != 2 {
+		t.Fatalf("starts %d, err %v", b.Starts(), err)
+	}
+	b.mu.Lock()
+	tabs := cap(b.tabs)
+	b.mu.Unlock()
+	if tabs != 1 {
+		t.Errorf("tab bound %d, want 1", tabs)
+	}
+	assertNoTabsLeft(t, b)
+}

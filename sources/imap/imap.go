@@ -5,10 +5,12 @@
 package imap
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"mime"
 	"net"
@@ -389,35 +391,74 @@ func matchFrom(wanted []string, addr string) bool {
 	return false
 }
 
-// read fetches the whole messages and parses them; a message that does not
-// parse is a warning, not a failed fetch.
+// read fetches the whole messages and parses them, one message in memory
+// at a time, each read to at most MaxMessage bytes whatever size the
+// server announced; a message that does not parse (or is larger) is a
+// warning, not a failed fetch. Items come in UID order.
 func (s *Source) read(c *imapclient.Client, uids []imap.UID, now time.Time) ([]sources.Item, []string, error) {
 	if len(uids) == 0 {
 		return nil, nil, nil
 	}
 	section := &imap.FetchItemBodySection{Peek: !s.opts.MarkSeen}
-	msgs, err := c.Fetch(imap.UIDSetNum(uids...), &imap.FetchOptions{
+	cmd := c.Fetch(imap.UIDSetNum(uids...), &imap.FetchOptions{
 		UID: true, InternalDate: true, BodySection: []*imap.FetchItemBodySection{section},
-	}).Collect()
-	if err != nil {
-		return nil, nil, fmt.Errorf("fetch messages: %w", err)
+	})
+	type parsed struct {
+		uid imap.UID
+		it  sources.Item
 	}
-	slices.SortFunc(msgs, func(a, b *imapclient.FetchMessageBuffer) int { return int(a.UID) - int(b.UID) })
 	var (
-		items []sources.Item
+		got   []parsed
 		warns []string
 	)
-	for _, m := range msgs {
-		raw := m.FindBodySection(section)
-		if raw == nil {
-			continue
+	for msg := cmd.Next(); msg != nil; msg = cmd.Next() {
+		var (
+			uid      imap.UID
+			received time.Time
+			raw      []byte
+			tooBig   bool
+			readErr  error
+		)
+		for item := msg.Next(); item != nil; item = msg.Next() {
+			switch d := item.(type) {
+			case imapclient.FetchItemDataUID:
+				uid = d.UID
+			case imapclient.FetchItemDataInternalDate:
+				received = d.Time
+			case imapclient.FetchItemDataBodySection:
+				if d.Literal == nil {
+					continue
+				}
+				// The rest of a literal past the cap is discarded by
+				// the client when the next item is read.
+				raw, readErr = io.ReadAll(io.LimitReader(d.Literal, s.opts.MaxMessage+1))
+				if int64(len(raw)) > s.opts.MaxMessage {
+					tooBig, raw = true, nil
+				}
+			}
 		}
-		it, err := ParseMessage(Message{Raw: raw, Received: m.InternalDate}, now)
-		if err != nil {
-			warns = append(warns, fmt.Sprintf("message UID %d: %v", m.UID, err))
-			continue
+		switch {
+		case readErr != nil:
+			// The connection failed mid-message: Close reports it.
+		case tooBig:
+			warns = append(warns, fmt.Sprintf("message UID %d: larger than fetch.max_body (%d bytes); skipped", uid, s.opts.MaxMessage))
+		case raw == nil:
+		default:
+			it, err := ParseMessage(Message{Raw: raw, Received: received}, now)
+			if err != nil {
+				warns = append(warns, fmt.Sprintf("message UID %d: %v", uid, err))
+				continue
+			}
+			got = append(got, parsed{uid, it})
 		}
-		items = append(items, it)
+	}
+	if err := cmd.Close(); err != nil {
+		return nil, nil, fmt.Errorf("fetch messages: %w", err)
+	}
+	slices.SortFunc(got, func(a, b parsed) int { return cmp.Compare(a.uid, b.uid) })
+	items := make([]sources.Item, len(got))
+	for i, p := range got {
+		items[i] = p.it
 	}
 	return items, warns, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"fmt"
 	"net"
 	"path/filepath"
 	"slices"
@@ -334,4 +335,34 @@ func sameSet(a, b []string) bool {
 	slices.Sort(a)
 	slices.Sort(b)
 	return slices.Equal(a, b)
+}
+
+// TestReadCapsMessagesWhateverTheServerAnnounced: read stops at
+// MaxMessage bytes even for a message pick would have let through (a
+// server announcing a smaller RFC822.SIZE than it sends).
+func TestReadCapsMessagesWhateverTheServerAnnounced(t *testing.T) {
+	ts := newTestServer(t, plainServer)
+	small := ts.deliver(t, "INBOX", readMessage(t, "plain-only.eml"), testNow.Add(-time.Hour))
+	big := ts.deliver(t, "INBOX", readMessage(t, "alternative-qp.eml"), testNow.Add(-time.Hour))
+	s := newSource(t, ts, Options{MaxMessage: 1000})
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	c, closeConn, err := s.connect(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeConn()
+	if _, err := c.Select("INBOX", &imap.SelectOptions{ReadOnly: true}).Wait(); err != nil {
+		t.Fatal(err)
+	}
+	items, warns, err := s.read(c, []imap.UID{small, big}, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(items) != 1 || items[0].Title != "Council week 47 <budget & cycle lanes>" {
+		t.Errorf("items %q", titles(items))
+	}
+	if len(warns) != 1 || !strings.Contains(warns[0], fmt.Sprintf("message UID %d: larger than fetch.max_body", big)) {
+		t.Errorf("warnings %q", warns)
+	}
 }
