@@ -189,3 +189,40 @@ func (b *Browser) Starts() int {
 	defer b.mu.Unlock()
 	return b.starts
 }
+
+// PID is the browser process's id, 0 when none runs; for measuring its
+// memory (bench/browser).
+func (b *Browser) PID() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.ctx == nil || b.ctx.Err() != nil {
+		return 0
+	}
+	c := chromedp.FromContext(b.ctx)
+	if c == nil || c.Browser == nil || c.Browser.Process() == nil {
+		return 0
+	}
+	return c.Browser.Process().Pid
+}
+
+// OpenTabs counts the pages open in the browser now, the first blank tab
+// included: it stays 1 between renders when every tab is closed.
+func (b *Browser) OpenTabs() (int, error) {
+	b.mu.Lock()
+	bctx := b.ctx
+	b.mu.Unlock()
+	if bctx == nil || bctx.Err() != nil {
+		return 0, nil
+	}
+	infos, err := chromedp.Targets(bctx)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, i := range infos {
+		if i.Type == "page" {
+			n++
+		}
+	}
+	return n, nil
+}

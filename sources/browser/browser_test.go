@@ -344,21 +344,12 @@ func TestRenderCancelledFetch(t *testing.T) {
 // assertNoTabsLeft checks that only the browser's first blank tab is open.
 func assertNoTabsLeft(t *testing.T, b *Browser) {
 	t.Helper()
-	b.mu.Lock()
-	ctx := b.ctx
-	b.mu.Unlock()
-	infos, err := chromedp.Targets(ctx)
+	n, err := b.OpenTabs()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var pages []string
-	for _, i := range infos {
-		if i.Type == "page" {
-			pages = append(pages, i.URL)
-		}
-	}
-	if len(pages) != 1 {
-		t.Errorf("open tabs: %q, want only the first blank one", pages)
+	if n != 1 || b.PID() == 0 {
+		t.Errorf("%d tabs open (browser pid %d), want only the first blank one", n, b.PID())
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/PuerkitoBio/goquery"
+	xhtml "golang.org/x/net/html"
 )
 
 // footerText bounds the text of a block removed as a footer: a block with
@@ -36,7 +37,16 @@ func cleanHTML(body string) (content, link string) {
 			}
 		}
 	})
-	total := textLen(doc.Find("body"))
+	total := textLen(doc.Find("body"), -1)
+	removed := 0 // footers together never take more than half the text
+	remove := func(block *goquery.Selection) {
+		n := textLen(block, -1)
+		if 2*(removed+n) > total {
+			return
+		}
+		removed += n
+		block.Remove()
+	}
 	doc.Find("a").Each(func(_ int, a *goquery.Selection) {
 		if a.Parent().Length() == 0 { // already removed with a footer
 			return
@@ -49,9 +59,9 @@ func cleanHTML(body string) (content, link string) {
 			if link == "" && isWebLink(href) {
 				link = href
 			}
-			block.Remove()
+			remove(block)
 		case unsubscribe.MatchString(text) || strings.Contains(strings.ToLower(href), "unsubscribe"):
-			block.Remove()
+			remove(block)
 		}
 	})
 	out, err := doc.Find("body").Html()
@@ -77,7 +87,7 @@ func blockOf(a *goquery.Selection, total int) *goquery.Selection {
 		if p.Length() == 0 || goquery.NodeName(p) == "body" || goquery.NodeName(p) == "html" {
 			return cur
 		}
-		n := textLen(p)
+		n := textLen(p, footerText+1)
 		if n > footerText || 2*n > total {
 			return cur
 		}
@@ -85,8 +95,34 @@ func blockOf(a *goquery.Selection, total int) *goquery.Selection {
 	}
 }
 
-func textLen(s *goquery.Selection) int {
-	return len(strings.Join(strings.Fields(s.Text()), " "))
+// textLen counts the non-space bytes of s's text, stopping once past
+// limit (negative: no limit): each link of a long hostile message looks
+// only at a few hundred bytes around it, so cleaning stays linear.
+func textLen(s *goquery.Selection, limit int) int {
+	n := 0
+	var walk func(*xhtml.Node) bool
+	walk = func(node *xhtml.Node) bool {
+		if node.Type == xhtml.TextNode {
+			for i := 0; i < len(node.Data); i++ {
+				if c := node.Data[i]; c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\f' {
+					n++
+				}
+			}
+			return limit < 0 || n <= limit
+		}
+		for c := node.FirstChild; c != nil; c = c.NextSibling {
+			if !walk(c) {
+				return false
+			}
+		}
+		return true
+	}
+	for _, node := range s.Nodes {
+		if !walk(node) {
+			break
+		}
+	}
+	return n
 }
 
 func isWebLink(href string) bool {

@@ -213,3 +213,17 @@ func TestShortNewsletterKept(t *testing.T) {
 		t.Errorf("content = %q", content)
 	}
 }
+
+// TestFootersTakeAtMostHalf: a message whose every paragraph carries an
+// unsubscribe link (hostile, or a strange template) keeps at least half
+// of its text.
+func TestFootersTakeAtMostHalf(t *testing.T) {
+	var b strings.Builder
+	for range 200 {
+		b.WriteString(`<p>` + strings.Repeat("word ", 40) + `<a href="https://x.example/u">unsubscribe</a></p>`)
+	}
+	content, _ := cleanHTML(b.String())
+	if got, all := strings.Count(content, "<p>"), 200; 2*got < all {
+		t.Errorf("%d of %d paragraphs kept", got, all)
+	}
+}
