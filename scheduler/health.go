@@ -88,6 +88,12 @@ func (s *Scheduler) record(ctx context.Context, name string, o outcome, res *sou
 		if errors.As(err, &he) {
 			f.Status = he.StatusCode
 		}
+		// A selector that matched nothing fails the fetch: what each
+		// selector did match shows which one broke.
+		var pe *sources.PageError
+		if errors.As(err, &pe) {
+			f.Matches = pe.Page.Matches
+		}
 	}
 	if f.Outcome == "" {
 		f.Outcome = metrics.OutcomeError

@@ -57,13 +57,17 @@ func TestFetchHistoryRecorded(t *testing.T) {
 		case 2:
 			return &sources.Result{Status: http.StatusNotModified, NotModified: true, ETag: `"v1"`}, nil
 		}
-		return nil, fmt.Errorf("fetch: %w", &sources.HTTPError{URL: "https://a.example/1", StatusCode: http.StatusBadGateway})
+		if step == 3 {
+			return nil, fmt.Errorf("fetch: %w", &sources.HTTPError{URL: "https://a.example/1", StatusCode: http.StatusBadGateway})
+		}
+		return nil, &sources.PageError{Err: errors.New(`select.title "h2" matched nothing in any of the 2 items`),
+			Page: sources.PageMatches{Matches: []sources.Match{{Selector: "item", Count: 2}, {Selector: "title"}}}}
 	})
 	if err := h.s.Sync(compile(t, cfg(config.Fetch{}, "a-1"))); err != nil {
 		t.Fatal(err)
 	}
 	var times []time.Time
-	for range 3 {
+	for range 4 {
 		times = append(times, h.clock.Now())
 		_ = h.s.RunOnce(context.Background(), "a-1")
 		h.clock.Add(time.Minute)
@@ -72,10 +76,13 @@ func TestFetchHistoryRecorded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 3 {
-		t.Fatalf("%d fetches recorded, want 3", len(got))
+	if len(got) != 4 {
+		t.Fatalf("%d fetches recorded, want 4", len(got))
 	}
 	want := []store.Fetch{
+		{Source: "a-1", At: times[3], Outcome: metrics.OutcomeError,
+			Error:   `fetch a-1: select.title "h2" matched nothing in any of the 2 items`,
+			Matches: []sources.Match{{Selector: "item", Count: 2}, {Selector: "title"}}},
 		{Source: "a-1", At: times[2], Outcome: metrics.OutcomeError, Status: http.StatusBadGateway,
 			Error: "fetch a-1: fetch: GET https://a.example/1: 502 Bad Gateway"},
 		{Source: "a-1", At: times[1], Outcome: metrics.OutcomeNotModified, Status: http.StatusNotModified},
