@@ -153,3 +153,21 @@ func TestFilterBoundedPrefix(t *testing.T) {
 		t.Errorf("bounded cut %d bytes, ending %q", len(got), got[len(got)-2:])
 	}
 }
+
+// BenchmarkFilterHugeContent: an item with 1 MiB of content costs what a
+// 64 KiB one does, because filters read a bounded prefix.
+func BenchmarkFilterHugeContent(b *testing.B) {
+	item := sources.Item{Title: "t", Content: "<p>" + strings.Repeat("lorem ipsum dolor ", 1<<20/18) + "</p>"}
+	var f filter
+	for _, e := range []string{"re:(?i)summit\\s+\\w+", "security", "title:breaking"} {
+		m, err := config.CompileMatcher(e)
+		if err != nil {
+			b.Fatal(err)
+		}
+		f.include = append(f.include, m)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		f.keep(&item)
+	}
+}

@@ -173,3 +173,18 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkParse(b *testing.B) {
+	body, err := os.ReadFile("testdata/city-api.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	sel := compile(b, citySelect)
+	next := nextPath(b, "$.links.next")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Parse(body, "https://city.example.org/api/posts?page=1", sel, next, testLoc, testNow); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
