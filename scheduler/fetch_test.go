@@ -334,6 +334,21 @@ func TestFetchDeadline(t *testing.T) {
 			t.Errorf("%s: deadline = %v, want %v", tt.name, got, tt.want)
 		}
 	}
+	paged := []struct {
+		name  string
+		pages int
+		full  bool
+		want  time.Duration
+	}{
+		{"three pages", 3, false, 30*time.Second + fetchSlack},
+		{"three pages, full text", 3, true, 70 * time.Second},
+	}
+	for _, tt := range paged {
+		src := &config.Source{FullText: tt.full, Compiled: &config.CompiledSource{Pages: tt.pages}}
+		if got := deadline(10*time.Second, src); got != tt.want {
+			t.Errorf("%s: deadline = %v, want %v", tt.name, got, tt.want)
+		}
+	}
 }
 
 func TestSlowSourceTimesOut(t *testing.T) {

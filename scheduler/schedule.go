@@ -38,10 +38,15 @@ func backoff(failures int) time.Duration {
 	return min(d, maxBackoff)
 }
 
-// deadline bounds one whole fetch of src; timeout is fetch.timeout.
+// deadline bounds one whole fetch of src; timeout is fetch.timeout, the
+// bound of one request. A paginated source gets one timeout per page.
 func deadline(timeout time.Duration, src *config.Source) time.Duration {
-	if src.FullText {
-		return fullTextFactor * timeout
+	pages := 1
+	if src.Compiled != nil {
+		pages = max(src.Compiled.Pages, 1)
 	}
-	return timeout + fetchSlack
+	if src.FullText {
+		return (fullTextFactor + time.Duration(pages-1)) * timeout
+	}
+	return time.Duration(pages)*timeout + fetchSlack
 }
