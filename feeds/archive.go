@@ -31,7 +31,7 @@ import (
 // edited. The current document holds the items after the last boundary:
 // between limit and 2*limit-1 of them once the feed has that many.
 
-// archiveCacheControl is for archive pages: they do not change, but an
+// archiveMaxAge is the lifetime of archive pages: they do not change, but an
 // upstream edit or a prune may still reach one, so a month rather than
 // immutable.
 const archiveMaxAge = 30 * 24 * 3600
