@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/tributaryfeeds/tributary/feeds"
 )
@@ -42,10 +44,55 @@ type subscribeLink struct {
 	ID, Name, URL, Type string
 }
 
+// renderedPage is a feed page's bytes for one page build and one minute.
+type renderedPage struct {
+	page   *feeds.Page
+	minute time.Time
+	body   []byte
+	etag   []string
+	length []string
+}
+
+// pageCacheSize bounds the page cache; a feed past it is rendered per
+// request until its entry comes back.
+const pageCacheSize = 64
+
+// pageCache keeps each feed's last rendered page. Relative times are
+// written as of the end of the current minute, so within a minute the
+// page is the same bytes and a visit or revalidation costs no render.
+type pageCache struct {
+	mu sync.Mutex
+	m  map[string]*renderedPage
+}
+
+func (c *pageCache) get(slug string, pg *feeds.Page, minute time.Time) *renderedPage {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e := c.m[slug]; e != nil && e.page == pg && e.minute.Equal(minute) {
+		return e
+	}
+	return nil
+}
+
+func (c *pageCache) put(slug string, e *renderedPage) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = make(map[string]*renderedPage)
+	}
+	if _, ok := c.m[slug]; !ok && len(c.m) >= pageCacheSize {
+		for k := range c.m { // any one: map order is random
+			delete(c.m, k)
+			break
+		}
+	}
+	c.m[slug] = e
+}
+
 // serveFeedPage answers a browser at /feeds/{slug} with the feed as HTML.
-// The page is rendered per request, since its relative times age, and
-// carries an ETag of its bytes, so a revalidation that finds the same page
-// costs a 304.
+// Its relative times age, so it is built per minute, not per feed change
+// (see pageCache), and carries an ETag of its bytes: a revalidation that
+// finds the same page costs a 304.
 func (s *Server) serveFeedPage(w http.ResponseWriter, r *http.Request, slug string) int {
 	pg, err := s.feeds.Page(r.Context(), slug)
 	if err != nil {
@@ -58,7 +105,41 @@ func (s *Server) serveFeedPage(w http.ResponseWriter, r *http.Request, slug stri
 	if pg == nil {
 		return notFound(w)
 	}
-	now := s.now()
+	// The end of the minute: no item is dated after it, so none reads as
+	// in the future.
+	minute := s.now().Truncate(time.Minute).Add(time.Minute)
+	rp := s.pageCache.get(slug, pg, minute)
+	if rp == nil {
+		body, err := s.renderFeedPage(slug, pg, minute)
+		if err != nil {
+			return s.internalError(w, r, "render feed page", err)
+		}
+		sum := sha256.Sum256(body)
+		rp = &renderedPage{page: pg, minute: minute, body: body,
+			etag: []string{`"p-` + hex.EncodeToString(sum[:12]) + `"`}, length: []string{strconv.Itoa(len(body))}}
+		s.pageCache.put(slug, rp)
+	}
+	h := w.Header()
+	h["Vary"] = s.static.varyNegotiated
+	h["Etag"] = rp.etag
+	h["Cache-Control"] = s.static.cacheControlPage
+	setPageHeaders(h, &s.static)
+	h["X-Content-Type-Options"] = s.static.nosniff
+	if inm := r.Header["If-None-Match"]; len(inm) > 0 && etagListMatches(inm, rp.etag[0]) {
+		w.WriteHeader(http.StatusNotModified)
+		return http.StatusNotModified
+	}
+	h["Content-Type"] = s.static.contentTypeHTML
+	h["Content-Length"] = rp.length
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(rp.body) // the client went away; nothing to do
+	}
+	return http.StatusOK
+}
+
+// renderFeedPage writes the page of pg with times relative to now.
+func (s *Server) renderFeedPage(slug string, pg *feeds.Page, now time.Time) ([]byte, error) {
 	info := pg.Info
 	if info.Description == "" {
 		info.Description = info.Title
@@ -88,25 +169,7 @@ func (s *Server) serveFeedPage(w http.ResponseWriter, r *http.Request, slug stri
 	data.Page.Script = true
 	var buf bytes.Buffer
 	if err := s.pages.feed.ExecuteTemplate(&buf, "layout", data); err != nil {
-		return s.internalError(w, r, "render feed page", err)
+		return nil, err
 	}
-	sum := sha256.Sum256(buf.Bytes())
-	etag := `"p-` + hex.EncodeToString(sum[:12]) + `"`
-	h := w.Header()
-	h["Vary"] = s.static.varyNegotiated
-	h["Etag"] = []string{etag}
-	h["Cache-Control"] = s.static.cacheControlPage
-	setPageHeaders(h, &s.static)
-	h["X-Content-Type-Options"] = s.static.nosniff
-	if inm := r.Header["If-None-Match"]; len(inm) > 0 && etagListMatches(inm, etag) {
-		w.WriteHeader(http.StatusNotModified)
-		return http.StatusNotModified
-	}
-	h["Content-Type"] = s.static.contentTypeHTML
-	h["Content-Length"] = []string{strconv.Itoa(buf.Len())}
-	w.WriteHeader(http.StatusOK)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(buf.Bytes()) // the client went away; nothing to do
-	}
-	return http.StatusOK
+	return buf.Bytes(), nil
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -406,5 +407,29 @@ func TestCountsFromCurrentPage(t *testing.T) {
 	}
 	if body := fx.do("GET", "/status.json").Body.String(); !strings.Contains(body, `"items": 3,`) {
 		t.Errorf("status.json does not show the current count:\n%s", body)
+	}
+}
+
+// TestFeedPageCache: within a minute the page is served from the cache;
+// a new build of the feed's page replaces it at once; the cache is bounded.
+func TestFeedPageCache(t *testing.T) {
+	fx := newFixture(t, "")
+	first := fx.do("GET", "/feeds/world", "Accept", "text/html")
+	pg := *fx.feeds.pages["world"]
+	pg.Entries = append([]feeds.PageEntry{{Title: "Breaking", Link: "https://news.example/new", Date: testModified, Source: "world-wire"}}, pg.Entries...)
+	fx.feeds.pages["world"] = &pg
+	second := fx.do("GET", "/feeds/world", "Accept", "text/html")
+	if second.Header().Get("ETag") == first.Header().Get("ETag") || !strings.Contains(second.Body.String(), ">Breaking</a>") {
+		t.Error("a new page build was not served")
+	}
+	if fx.srv.pageCache.get("world", &pg, testNow.Truncate(time.Minute).Add(time.Minute)) == nil {
+		t.Error("the page is not cached for the minute")
+	}
+	var c pageCache
+	for i := range pageCacheSize + 10 {
+		c.put(fmt.Sprint(i), &renderedPage{})
+	}
+	if len(c.m) != pageCacheSize {
+		t.Errorf("cache holds %d pages, want %d", len(c.m), pageCacheSize)
 	}
 }

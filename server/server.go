@@ -93,13 +93,14 @@ type Server struct {
 	health   *store.Health
 	throttle *throttle
 
-	headers  headerCache
-	counters *counters
-	metrics  http.Handler // nil without Metrics
-	pages    *pages
-	static   staticHeaders
-	assets   assets
-	clock    func() time.Time
+	headers   headerCache
+	counters  *counters
+	metrics   http.Handler // nil without Metrics
+	pages     *pages
+	static    staticHeaders
+	assets    assets
+	pageCache pageCache // rendered feed pages
+	clock     func() time.Time
 }
 
 // New returns a Server for opts.
