@@ -274,3 +274,14 @@ func TestParseStopsAtDeadline(t *testing.T) {
 		t.Errorf("parse with a done context: %v, want context.Canceled", err)
 	}
 }
+
+func TestScanBoundsRepairs(t *testing.T) {
+	doc := rssHead + strings.Repeat("</stray>", 5000) + `<item><guid>1</guid><title>a</title></item></channel></rss>`
+	sc, err := scanXML(context.Background(), []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sc.repaired != nil || len(sc.problems) > 4 {
+		t.Errorf("repaired %d bytes, %d problems; want no repair and a bounded report", len(sc.repaired), len(sc.problems))
+	}
+}

@@ -35,6 +35,11 @@ type scanned struct {
 	read int64
 }
 
+// maxEdits bounds the repairs of one document: a document that needs more
+// is not one a forgiving parser reads sensibly either, and each repair
+// costs memory.
+const maxEdits = 1000
+
 // edit replaces body[at:at+del] with insert.
 type edit struct {
 	at, del int64
@@ -130,6 +135,12 @@ func scanXML(ctx context.Context, body []byte) (*scanned, error) {
 			}
 		}
 		good = d.InputOffset()
+		if len(edits) > maxEdits {
+			res.problems = res.problems[:3]
+			res.problems = append(res.problems, fmt.Sprintf("more than %d repairs needed: not repaired", maxEdits))
+			res.read = good
+			return res, nil
+		}
 	}
 	res.read = max(res.read, good)
 	if syntaxErr != nil || len(stack) > 0 {
