@@ -109,3 +109,29 @@ func TestHTMLPagination(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseXPath runs hostile pages through XPath items and fields: no
+// panic, and every item has an identity and an absolute link.
+func FuzzParseXPath(f *testing.F) {
+	f.Add([]byte(cardsPage))
+	f.Add([]byte(`<div class="card"><h3><div class="card"><a href="javascript:x">`))
+	f.Add([]byte(strings.Repeat("<div class='card'>", 300)))
+	sel, err := config.CompileSelect(config.Select{Item: "xpath://div[@class='card']", Title: "xpath:./h3", Link: "xpath:.//a/@href", Date: "xpath:(.//span)[1]/@data-date", Summary: "xpath:../p"})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, page []byte) {
+		items, _, err := Parse(page, "https://x.example/a/", sel, testLoc, testNow)
+		if err != nil {
+			return
+		}
+		for _, it := range items {
+			if it.ID == "" || it.Title == "" && it.Link == "" {
+				t.Fatalf("item without identity: %+v", it)
+			}
+			if it.Link != "" && !strings.HasPrefix(it.Link, "http") {
+				t.Fatalf("link not absolute: %q", it.Link)
+			}
+		}
+	})
+}
