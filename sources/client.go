@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"syscall"
@@ -183,6 +184,22 @@ func (e *HTTPError) Error() string {
 
 // Timeout returns the bound on one request, body included.
 func (c *Client) Timeout() time.Duration { return c.timeout }
+
+// HostSlot takes a fetch.per_host slot on rawURL's host, or borrows the
+// running fetch's (see limit.Hosts.Acquire), for a page loaded other than
+// through Get: a page rendered in a browser counts as one request. The
+// returned func releases it.
+func (c *Client) HostSlot(ctx context.Context, rawURL string) (func(), error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return func() {}, nil // the renderer reports the bad URL
+	}
+	release, err := c.hosts.Acquire(ctx, limit.HostKey(u))
+	if err != nil {
+		return nil, fmt.Errorf("%s: waiting for a slot for %s: %w", Redact(rawURL), u.Host, err)
+	}
+	return release, nil
+}
 
 // MaxBody returns the cap on a body (fetch.max_body), which sources that
 // do not fetch over HTTP (a mailbox, a browser) apply to what they read.

@@ -4,6 +4,7 @@
 package build
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -72,9 +73,9 @@ func SourceIn(src config.Source, env Env) (sources.Source, error) {
 			return nil, fmt.Errorf("source %s: render: browser needs the shared browser", src.Name)
 		}
 		tmpl := browserPage(src, client.Timeout())
-		pages = env.Browser.Renderer(tmpl)
+		pages = perHost(client, env.Browser.Renderer(tmpl))
 		tmpl.WaitFor = c.Browser.WaitFor
-		render = env.Browser.Renderer(tmpl)
+		render = perHost(client, env.Browser.Renderer(tmpl))
 	}
 	switch src.Kind {
 	case config.KindFeed:
@@ -109,6 +110,19 @@ func SourceIn(src config.Source, env Env) (sources.Source, error) {
 		}
 	}
 	return rewrite.Wrap(s, c.Rewrite), nil
+}
+
+// perHost makes each rendered page count against fetch.per_host, as a
+// request of the client does.
+func perHost(client *sources.Client, r sources.Renderer) sources.Renderer {
+	return func(ctx context.Context, url string) (*sources.Response, string, error) {
+		release, err := client.HostSlot(ctx, url)
+		if err != nil {
+			return nil, "", err
+		}
+		defer release()
+		return r(ctx, url)
+	}
 }
 
 // browserPage is how src's pages are rendered: within the fetch timeout,
