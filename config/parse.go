@@ -280,7 +280,7 @@ func (c *Config) warnings(file string, unset map[int][]string) []string {
 	case len(c.Feeds) == 0:
 		w = append(w, file+": no feeds: sources are fetched but nothing is published")
 	}
-	return w
+	return append(w, c.pushWarnings(file)...)
 }
 
 // envRefs is what expanding ${VAR} references in a document found.

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"net"
 	"net/url"
 	"strings"
 )
@@ -93,4 +94,33 @@ func (c *Config) pushSummary() string {
 		parts = append(parts, fmt.Sprintf("subscribing for %s", strings.Join(subs, ", ")))
 	}
 	return strings.Join(parts, "; ")
+}
+
+// pushWarnings flags push that cannot work as configured: hubs reach
+// tributary at server.base_url, which must not be a loopback address.
+func (c *Config) pushWarnings(file string) []string {
+	var subs []string
+	for i := range c.Sources {
+		if c.Sources[i].WebSub {
+			subs = append(subs, c.Sources[i].Name)
+		}
+	}
+	if len(subs) == 0 || !loopbackURL(c.Server.BaseURL) {
+		return nil
+	}
+	return []string{fmt.Sprintf("%s: websub sources (%s) give hubs callbacks under server.base_url %s, a loopback address no hub elsewhere can reach",
+		file, strings.Join(subs, ", "), c.Server.BaseURL)}
+}
+
+func loopbackURL(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return false
+	}
+	h := strings.ToLower(u.Hostname())
+	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
 }

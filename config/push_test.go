@@ -8,6 +8,7 @@ import (
 func TestPushKeys(t *testing.T) {
 	good := `
 server:
+  base_url: https://feeds.example.org
   websub:
     builtin: true
     hubs: [https://hub.example.org/]
@@ -31,11 +32,21 @@ feeds:
 	if !c.Sources[0].WebSub || len(c.Feeds[0].Notify) != 1 || c.Feeds[0].Notify[0].Secret != "s3cret-value" {
 		t.Errorf("source %+v, notify %+v", c.Sources[0], c.Feeds[0].Notify)
 	}
+	if len(c.Warnings) != 0 {
+		t.Errorf("warnings: %q", c.Warnings)
+	}
+	local, err := Parse("c.yaml", []byte(strings.Replace(good, "https://feeds.example.org", "http://localhost:8080", 1)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(local.Warnings) != 1 || !strings.Contains(local.Warnings[0], "websub sources (wire)") {
+		t.Errorf("warnings with a loopback base_url: %q", local.Warnings)
+	}
 	if off, err := Parse("c.yaml", []byte("feeds: []\n"), nil); err != nil || off.Server.WebSub.Enabled() || strings.Contains(off.Summary(), "push:") {
 		t.Errorf("websub on by default: %+v, %v", off, err)
 	}
 	sum := c.Summary()
-	want := "\npush: built-in hub at http://127.0.0.1:8080/websub; 1 hub pinged; 1 webhook; subscribing for wire\n"
+	want := "\npush: built-in hub at https://feeds.example.org/websub; 1 hub pinged; 1 webhook; subscribing for wire\n"
 	if !strings.HasSuffix(sum, want) {
 		t.Errorf("Summary ends\n%s\nwant\n%s", sum, want)
 	}
