@@ -30,6 +30,9 @@ type DB struct {
 	channel string
 	schema  string
 	claims  claims
+	// watchRetry is how long Watch waits before listening again; 0:
+	// watchRetry.
+	watchRetry time.Duration
 }
 
 // Option configures Open.
@@ -38,6 +41,12 @@ type Option func(*DB)
 // WithLogger sets the logger; the default discards.
 func WithLogger(l *slog.Logger) Option {
 	return func(db *DB) { db.logger = l }
+}
+
+// WithWatchRetry sets how long Watch waits before listening again after its
+// connection failed (default 5s).
+func WithWatchRetry(d time.Duration) Option {
+	return func(db *DB) { db.watchRetry = d }
 }
 
 // Open connects to the database at dsn (a postgres:// URL or key=value

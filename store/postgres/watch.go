@@ -20,24 +20,29 @@ func (db *DB) notify(ctx context.Context, tx pgx.Tx, source string) error {
 
 // Watch implements store.Watcher with LISTEN/NOTIFY on a dedicated
 // connection, reconnecting after failures, until ctx is done. Changes made
-// while the connection was down are not replayed; the next change to a
-// source re-renders its feeds.
+// while the connection was down are not replayed as such: once listening
+// again, Watch names every source that has a version, and the listener
+// (the publisher) compares versions to find what really changed.
 func (db *DB) Watch(ctx context.Context, changed func(source string)) error {
-	for {
-		err := db.listen(ctx, changed)
+	for again := false; ; again = true {
+		err := db.listen(ctx, changed, again)
 		if ctx.Err() != nil {
 			return nil
 		}
-		db.logger.Warn("postgres: listening for changes failed; retrying", "err", err, "retry", watchRetry)
+		retry := db.watchRetry
+		if retry <= 0 {
+			retry = watchRetry
+		}
+		db.logger.Warn("postgres: listening for changes failed; retrying", "err", err, "retry", retry)
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-time.After(watchRetry):
+		case <-time.After(retry):
 		}
 	}
 }
 
-func (db *DB) listen(ctx context.Context, changed func(string)) error {
+func (db *DB) listen(ctx context.Context, changed func(string), resync bool) error {
 	c, err := db.pool.Acquire(ctx)
 	if err != nil {
 		return fmt.Errorf("acquire: %w", err)
@@ -48,6 +53,15 @@ func (db *DB) listen(ctx context.Context, changed func(string)) error {
 	defer conn.Close(context.WithoutCancel(ctx))
 	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{db.channel}.Sanitize()); err != nil {
 		return fmt.Errorf("listen: %w", err)
+	}
+	if resync {
+		versions, err := db.Versions(ctx, nil)
+		if err != nil {
+			return fmt.Errorf("resync: %w", err)
+		}
+		for source := range versions {
+			changed(source)
+		}
 	}
 	for {
 		n, err := conn.WaitForNotification(ctx)

@@ -2,8 +2,13 @@ package postgres_test
 
 import (
 	"context"
+	"crypto/rand"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/tributaryfeeds/tributary/sources"
 	"github.com/tributaryfeeds/tributary/store/postgres"
@@ -83,5 +88,59 @@ func TestWatch(t *testing.T) {
 	cancel()
 	if err := <-watchDone; err != nil {
 		t.Fatalf("Watch returned %v after cancel, want nil", err)
+	}
+}
+
+// TestWatchResync checks that a Watch whose connection was lost names, once
+// listening again, every source with a version: changes made while it was
+// deaf are found by comparing versions.
+func TestWatchResync(t *testing.T) {
+	loc := opener{}.Location(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	name := "watch-" + strings.ToLower(rand.Text()[:12])
+	reader, err := postgres.Open(ctx, loc+"&application_name="+name, postgres.WithWatchRetry(50*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reader.Close()
+	writer := openDB(t, loc)
+	items := []sources.Item{{ID: "a", Title: "A", Link: "https://example.com/a"}}
+	now := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	if _, err := writer.Upsert(ctx, "before", items, now); err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan string, 100)
+	go reader.Watch(ctx, func(s string) { got <- s })
+	// Wait until listening: a change made now is heard.
+	for i := 0; ; i++ {
+		items[0].Title = fmt.Sprint("A", i)
+		if _, err := writer.Upsert(ctx, "probe", items, now); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-got:
+		case <-time.After(50 * time.Millisecond):
+			continue
+		}
+		break
+	}
+	conn, err := pgx.Connect(ctx, loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1`, name); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	timeout := time.After(8 * time.Second)
+	for !seen["before"] || !seen["probe"] {
+		select {
+		case s := <-got:
+			seen[s] = true
+		case <-timeout:
+			t.Fatalf("after a reconnect, named %v; want before and probe", seen)
+		}
 	}
 }
