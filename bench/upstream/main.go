@@ -23,6 +23,7 @@ func main() {
 	grow := flag.Duration("grow", 0, "with a value, every feed publishes one more item per this interval (bench/load)")
 	growFor := flag.Duration("grow-for", 0, "stop growing after this long (0: never)")
 	window := flag.Int("window", 0, "with -grow: a feed lists only its newest window items (0: all)")
+	lazy := flag.Bool("lazy", false, "generate each body per request instead of keeping them all in memory (tens of thousands of feeds)")
 	flag.Parse()
 
 	// Growth starts with POST /start, once the reader has fetched every
@@ -43,7 +44,7 @@ func main() {
 		return *items + int(d / *grow)
 	}
 	var bodies [][]byte
-	if *grow <= 0 {
+	if *grow <= 0 && !*lazy {
 		bodies = make([][]byte, *sources)
 		for i := range bodies {
 			bodies[i] = generate(i, 0, *items)

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tributaryfeeds/tributary/config"
@@ -53,6 +54,8 @@ type Main struct {
 	DrainDelay time.Duration
 
 	cfgMu sync.Mutex
+	// pushFeeds are the slugs of the feeds push acts on (setPushFeeds).
+	pushFeeds atomic.Pointer[map[string]bool]
 	cfg   *config.Config
 
 	metrics   *metrics.Metrics
@@ -84,6 +87,7 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	m.cfg = cfg
+	m.setPushFeeds(cfg)
 	logWarnings(m.Logger, cfg)
 	m.metrics = metrics.New(version)
 	if m.store, err = openStore(ctx, cfg.Storage, m.Logger); err != nil {

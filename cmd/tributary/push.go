@@ -60,11 +60,32 @@ func (m *Main) newPush(cfg *config.Config, owner string) (*push.Service, error) 
 	})
 }
 
-// feedChanged tells the push service that a feed may have changed.
+// feedChanged tells the push service that a feed may have changed, if push
+// has anything to do for it: push renders the feed to distribute it, and a
+// feed that no hub, subscriber or webhook wants must stay unrendered until a
+// reader asks (feeds are rendered on demand).
 func (m *Main) feedChanged(slug string) {
-	if m.push != nil {
-		m.push.Changed(slug)
+	if m.push == nil {
+		return
 	}
+	if wanted := m.pushFeeds.Load(); wanted == nil || !(*wanted)[slug] {
+		return
+	}
+	m.push.Changed(slug)
+}
+
+// setPushFeeds records which feeds push acts on in cfg: public feeds when a
+// hub is served or configured, and feeds with webhooks.
+func (m *Main) setPushFeeds(cfg *config.Config) {
+	wanted := make(map[string]bool)
+	hub := cfg.Server.WebSub.Builtin || len(cfg.Server.WebSub.Hubs) > 0
+	for i := range cfg.Feeds {
+		f := &cfg.Feeds[i]
+		if hub && !f.Private() || len(f.Notify) > 0 {
+			wanted[f.Slug] = true
+		}
+	}
+	m.pushFeeds.Store(&wanted)
 }
 
 // reloadPush hands the new configuration to the push service and ends
@@ -73,6 +94,7 @@ func (m *Main) reloadPush(ctx context.Context, prev, next *config.Config) {
 	if m.push == nil {
 		return
 	}
+	m.setPushFeeds(next)
 	m.push.SetConfig(pushConfig(next))
 	var gone []string
 	for _, s := range prev.Sources {
