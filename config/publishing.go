@@ -18,12 +18,12 @@ func (c *Config) validatePublishing(v *validator, f *Feed, p path) {
 	}
 	if !listShifted(v.root, p.with("prefer"), len(f.Prefer)) {
 		feedSources := make(map[string]bool)
-		for _, name := range c.FeedSources(f) {
+		for _, name := range v.sourceIndex(c).feedSources(c, f) {
 			feedSources[name] = true
 		}
 		for j, ref := range f.Prefer {
 			if tag, ok := strings.CutPrefix(ref, "tag:"); ok {
-				if len(c.sourcesTagged(tag)) == 0 {
+				if len(v.sourceIndex(c).tagged[tag]) == 0 {
 					v.errorf(p.with("prefer", j), "no source has tag %q", tag)
 				}
 				continue

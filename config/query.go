@@ -31,33 +31,55 @@ func (c *Config) Feed(slug string) (*Feed, bool) {
 // names, each once, in the order the sources appear in the configuration.
 // Unknown names are dropped (validation reports them).
 func (c *Config) FeedSources(f *Feed) []string {
-	want := make(map[string]bool)
+	return c.newSourceIndex().feedSources(c, f)
+}
+
+// sourceIndex finds sources by name and by tag without scanning them all:
+// with thousands of sources and feeds, resolving every feed by a scan is
+// quadratic. It is valid while c.Sources does not change.
+type sourceIndex struct {
+	pos    map[string]int      // name -> position of its first occurrence
+	tagged map[string][]string // tag -> names, in configuration order
+}
+
+func (c *Config) newSourceIndex() *sourceIndex {
+	ix := &sourceIndex{pos: make(map[string]int, len(c.Sources)), tagged: make(map[string][]string)}
+	for i := range c.Sources {
+		s := &c.Sources[i]
+		if _, dup := ix.pos[s.Name]; !dup {
+			ix.pos[s.Name] = i
+		}
+		for _, t := range s.Tags {
+			ix.tagged[t] = append(ix.tagged[t], s.Name)
+		}
+	}
+	return ix
+}
+
+// feedSources is FeedSources through the index: names in configuration
+// order, each once, unknown names left out.
+func (ix *sourceIndex) feedSources(c *Config, f *Feed) []string {
+	seen := make(map[int]bool)
+	var at []int
+	add := func(name string) {
+		if i, ok := ix.pos[name]; ok && !seen[i] {
+			seen[i] = true
+			at = append(at, i)
+		}
+	}
 	for _, ref := range f.Sources {
 		if tag, ok := strings.CutPrefix(ref, "tag:"); ok {
-			for _, name := range c.sourcesTagged(tag) {
-				want[name] = true
+			for _, name := range ix.tagged[tag] {
+				add(name)
 			}
 			continue
 		}
-		want[ref] = true
+		add(ref)
 	}
+	slices.Sort(at)
 	var names []string
-	for _, s := range c.Sources {
-		if want[s.Name] {
-			names = append(names, s.Name)
-			want[s.Name] = false // a duplicate name is listed once
-		}
-	}
-	return names
-}
-
-// sourcesTagged returns the names of the sources carrying tag.
-func (c *Config) sourcesTagged(tag string) []string {
-	var names []string
-	for _, s := range c.Sources {
-		if slices.Contains(s.Tags, tag) {
-			names = append(names, s.Name)
-		}
+	for _, i := range at {
+		names = append(names, c.Sources[i].Name)
 	}
 	return names
 }
@@ -95,7 +117,7 @@ func (c *Config) Summary() string {
 		tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
 		for i := range c.Feeds {
 			f := &c.Feeds[i]
-			fmt.Fprintf(tw, "  %s\t%q\t<- %s\n", f.Slug, f.Title, strings.Join(c.FeedSources(f), ", "))
+			fmt.Fprintf(tw, "  %s\t%q\t<- %s\n", f.Slug, f.Title, strings.Join(c.summarySources(f), ", "))
 		}
 		tw.Flush()
 	}
@@ -110,4 +132,12 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// summarySources are the feed's sources as compiled, else resolved now.
+func (c *Config) summarySources(f *Feed) []string {
+	if f.Compiled != nil {
+		return f.Compiled.Sources
+	}
+	return c.FeedSources(f)
 }

@@ -26,8 +26,11 @@ const minTokenLen = 16
 
 // validator collects every problem with their lines.
 type validator struct {
-	file string
-	root *yaml.Node
+	// index finds sources by name and tag once sources are validated
+	// (see sourceIndex); nil until first asked for.
+	index *sourceIndex
+	file  string
+	root  *yaml.Node
 	// resolved says relative paths have been resolved against the
 	// config file's folder, so they can be checked on disk.
 	resolved bool
@@ -322,7 +325,7 @@ func (c *Config) validateFeeds(v *validator) {
 			f.Compiled.Limit = DefaultLimit
 		}
 		c.validateFeedSources(v, f, p)
-		f.Compiled.Sources = c.FeedSources(f)
+		f.Compiled.Sources = v.sourceIndex(c).feedSources(c, f)
 		f.Compiled.Include = validateMatchers(v, p.with("include"), f.Include)
 		f.Compiled.Exclude = validateMatchers(v, p.with("exclude"), f.Exclude)
 		if f.Limit < 0 {
@@ -344,14 +347,15 @@ func (c *Config) validateFeedSources(v *validator, f *Feed, p path) {
 	if listShifted(v.root, p.with("sources"), len(f.Sources)) {
 		return
 	}
+	ix := v.sourceIndex(c)
 	for j, ref := range f.Sources {
 		if tag, ok := strings.CutPrefix(ref, "tag:"); ok {
-			if len(c.sourcesTagged(tag)) == 0 {
+			if len(ix.tagged[tag]) == 0 {
 				v.errorf(p.with("sources", j), "no source has tag %q", tag)
 			}
 			continue
 		}
-		if _, ok := c.Source(ref); !ok {
+		if _, ok := ix.pos[ref]; !ok {
 			v.errorf(p.with("sources", j), "unknown source %q", ref)
 		}
 	}
@@ -423,4 +427,12 @@ func checkDir(dir string) error {
 		return fmt.Errorf("%q is not a folder", dir)
 	}
 	return nil
+}
+
+// sourceIndex indexes c's sources for the feed checks, once per validation.
+func (v *validator) sourceIndex(c *Config) *sourceIndex {
+	if v.index == nil {
+		v.index = c.newSourceIndex()
+	}
+	return v.index
 }

@@ -151,6 +151,9 @@ func (p *Publisher) Render(ctx context.Context, slug string, f Format) (*Rendere
 	return rds[0], nil
 }
 
+// CacheBytes is the size of the rendered bytes held in memory.
+func (p *Publisher) CacheBytes() int64 { return p.cache.bytes() }
+
 // Ready reports whether the publisher can serve: its configuration
 // compiled and the store's versions are loaded. It does not wait for any
 // render.

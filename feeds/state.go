@@ -39,8 +39,9 @@ func newState(cfg *config.Config, now time.Time, prev *state) (*state, error) {
 		return st, nil
 	}
 	var errs []error
+	lookup := sourceLookup(cfg)
 	for i := range cfg.Feeds {
-		fc, err := newFeedConf(cfg, &cfg.Feeds[i], now)
+		fc, err := newFeedConf(cfg, &cfg.Feeds[i], now, lookup)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -60,7 +61,7 @@ func newState(cfg *config.Config, now time.Time, prev *state) (*state, error) {
 	return st, errors.Join(errs...)
 }
 
-func newFeedConf(cfg *config.Config, f *config.Feed, now time.Time) (*feedConf, error) {
+func newFeedConf(cfg *config.Config, f *config.Feed, now time.Time, lookup func(string) *config.Source) (*feedConf, error) {
 	win, err := newWindow(f)
 	if err != nil {
 		return nil, err
@@ -77,9 +78,9 @@ func newFeedConf(cfg *config.Config, f *config.Feed, now time.Time) (*feedConf, 
 			SiteURL:     base + "/",
 			ID:          base + "/feeds/" + f.Slug,
 			Image:       f.Image,
-			TTL:         shortestInterval(cfg, win.sources),
+			TTL:         shortestInterval(lookup, win.sources),
 		},
-		cacheControl: cacheControl(cfg, win.sources),
+		cacheControl: cacheControlOf(shortestInterval(lookup, win.sources)),
 	}
 	if f.Private() {
 		// Shared caches must not keep what only token holders may read.

@@ -9,6 +9,7 @@ import (
 	"runtime/debug"
 	"runtime/pprof"
 	"syscall"
+	"time"
 )
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -44,7 +45,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := m.Open(ctx); err != nil {
 		return err
 	}
-	raiseMemoryLimit(os.Getenv, int64(m.cfg.Server.RenderCache))
+	if os.Getenv("GOMEMLIMIT") == "" {
+		go followCache(ctx, m.publisher.CacheBytes, time.Second)
+	}
 	// Reloads stop before Close, so none races the shutdown.
 	m.AutoReload(ctx, hup, watchDebounce)
 	logger.Info("shutting down")
@@ -72,12 +75,26 @@ func tuneGC(getenv func(string) string) {
 	}
 }
 
-// raiseMemoryLimit adds the render cache's bound to the soft memory limit
-// (unless GOMEMLIMIT says otherwise): the cache is live heap the collector
-// cannot free, and a limit below it would make it collect without end.
-func raiseMemoryLimit(getenv func(string) string, cache int64) {
-	if getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(memoryLimit + cache)
+// followCache keeps the soft memory limit at memoryLimit above the rendered
+// bytes cached, until ctx is done. The cache is live heap the collector
+// cannot free: a fixed limit below a full cache would make it collect
+// without end, and one above an empty cache (server.render_cache is 256MiB
+// by default) would let garbage pile up to it while the cache is small.
+func followCache(ctx context.Context, cached func() int64, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	var last int64 = -1
+	for {
+		// Steps of 8MiB: no call per render.
+		if n := cached() &^ (8<<20 - 1); n != last {
+			debug.SetMemoryLimit(memoryLimit + n)
+			last = n
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
 	}
 }
 

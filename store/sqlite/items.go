@@ -125,6 +125,16 @@ func (db *DB) Prune(ctx context.Context, source string, keep int) (int64, error)
 	if keep < 0 {
 		return 0, fmt.Errorf("prune %s: negative keep %d", source, keep)
 	}
+	// Most fetches have nothing to prune: find out on the read pool, so
+	// that they do not queue for the single writer (with thousands of
+	// sources, writes are what an ingest waits for).
+	var n int
+	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM items WHERE source = ?`, source).Scan(&n); err != nil {
+		return 0, fmt.Errorf("prune %s: %w", source, err)
+	}
+	if n <= keep {
+		return 0, nil
+	}
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, fmt.Errorf("prune %s: %w", source, err)
@@ -136,11 +146,11 @@ DELETE FROM items WHERE source = ?1 AND id NOT IN (
 	if err != nil {
 		return 0, fmt.Errorf("prune %s: %w", source, err)
 	}
-	n, err := res.RowsAffected()
+	deleted, err := res.RowsAffected()
 	if err != nil {
 		return 0, fmt.Errorf("prune %s: %w", source, err)
 	}
-	if n == 0 {
+	if deleted == 0 {
 		return 0, nil // nothing to commit
 	}
 	if err := bumpVersion(ctx, tx, source, time.Now()); err != nil {
@@ -149,7 +159,7 @@ DELETE FROM items WHERE source = ?1 AND id NOT IN (
 	if err := tx.Commit(); err != nil {
 		return 0, fmt.Errorf("prune %s: commit: %w", source, err)
 	}
-	return n, nil
+	return deleted, nil
 }
 
 // Counts returns the number of stored items per source.
