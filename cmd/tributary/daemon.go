@@ -56,7 +56,7 @@ type Main struct {
 	cfgMu sync.Mutex
 	// pushFeeds are the slugs of the feeds push acts on (setPushFeeds).
 	pushFeeds atomic.Pointer[map[string]bool]
-	cfg   *config.Config
+	cfg       *config.Config
 
 	metrics   *metrics.Metrics
 	store     store.Store
