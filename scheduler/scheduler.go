@@ -91,6 +91,9 @@ type Scheduler struct {
 	order   []string             // configured names, in config order
 	entries map[string]*entry
 	running map[string]bool
+	// again holds the sources an operator refreshed while a fetch of
+	// theirs ran: one more fetch follows that one.
+	again   map[string]bool
 	started bool
 	stopped bool
 	wg      sync.WaitGroup // fetches in flight
@@ -141,6 +144,7 @@ func New(opts Options) *Scheduler {
 		cancel:  cancel,
 		entries: make(map[string]*entry),
 		running: make(map[string]bool),
+		again:   make(map[string]bool),
 	}
 	if opts.Metrics != nil {
 		// Refused only when another scheduler registered on the same
@@ -186,20 +190,29 @@ func (s *Scheduler) Start(ctx context.Context, cfg *config.Config) error {
 
 // Refresh fetches the source now in the background, without jitter and
 // ignoring not-before times (backoff, upstream cache hints): it is the
-// operator's "fetch now". It is a no-op when a fetch of the source is
-// already running.
+// operator's "fetch now". When a fetch of the source is running, the
+// refresh follows it: that fetch may have begun before what the operator
+// fixed (the upstream, a full disk), so it cannot stand in for the refresh.
+// Refreshes made during one fetch make one more fetch, not one each.
 func (s *Scheduler) Refresh(name string) error {
 	return s.background(name, forcedRun)
 }
 
 // background starts one fetch of the source in its own goroutine unless one
-// is running.
+// is running; a forced run then follows the running one (see end).
 func (s *Scheduler) background(name string, why trigger) error {
 	e, err := s.lookup(name)
 	if err != nil {
 		return err
 	}
 	if !s.begin(name) {
+		if why == forcedRun {
+			s.mu.Lock()
+			if s.running[name] {
+				s.again[name] = true
+			}
+			s.mu.Unlock()
+		}
 		return nil
 	}
 	go func() {
@@ -289,9 +302,20 @@ func (s *Scheduler) begin(name string) bool {
 	return true
 }
 
+// end marks the fetch of name as ended, and starts the refresh requested
+// while it ran, if any. It starts it before releasing the fetch's share of
+// wg, so that Stop never sees a moment with nothing in flight between the
+// two.
 func (s *Scheduler) end(name string) {
 	s.mu.Lock()
 	delete(s.running, name)
+	again := s.again[name]
+	delete(s.again, name)
 	s.mu.Unlock()
+	if again {
+		// Errors mean the source was removed or the scheduler stopped:
+		// then there is nothing to refresh.
+		_ = s.background(name, forcedRun)
+	}
 	s.wg.Done()
 }
