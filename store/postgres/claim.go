@@ -125,6 +125,14 @@ func (db *DB) closeClaims() {
 	if c.conn != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
+		// Closing the connection alone frees the claims only once the
+		// server's backend has exited, a moment after Close returns, so
+		// another replica's claim could still fail then. Unlocking
+		// first hands them on before Close returns; a failure here is
+		// covered by the session's end.
+		if len(c.held) > 0 {
+			_, _ = c.conn.Exec(ctx, `SELECT pg_advisory_unlock_all()`)
+		}
 		_ = c.conn.Close(ctx)
 		c.conn, c.held = nil, nil
 	}
