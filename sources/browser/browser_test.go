@@ -146,6 +146,11 @@ func TestRenderPageThatNeverFinishesLoading(t *testing.T) {
 		"/stuck": html(`<ul id="news"><li>Never read</li></ul><script>while (true) {}</script>`),
 	})
 	b := newBrowser(t, Options{})
+	// Start the browser first: the first render starts it within its
+	// own time, which on a loaded machine would leave the page little.
+	if _, err := render(t, b, Page{URL: srv.URL + "/", WaitFor: "#news li"}); err != nil {
+		t.Fatal(err)
+	}
 
 	res, err := render(t, b, Page{URL: srv.URL + "/", Timeout: 5 * time.Second})
 	if err != nil {
