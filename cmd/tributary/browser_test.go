@@ -146,6 +146,10 @@ func TestBrowser(t *testing.T) {
 		// Record what the page copies: the clipboard itself needs a
 		// user's permission, which a headless test cannot give.
 		evalIn(t, ctx, chromedp.Evaluate[chromedp.Void](`window.copied = []; navigator.clipboard.writeText = s => { window.copied.push(s); return Promise.resolve(); }`))
+		// The label says "Copied" for a moment only (app.js puts "Copy"
+		// back after 2.5 s, which a loaded machine can spend between two
+		// CDP calls), so record every label the button shows.
+		evalIn(t, ctx, chromedp.Evaluate[chromedp.Void](`window.labels = []; (b => new MutationObserver(() => window.labels.push(b.textContent)).observe(b, {childList: true, characterData: true, subtree: true}))(document.querySelector('button[data-copy="url-atom"]'))`))
 		buttons := evalIn(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("button.copy")].filter(b => !b.hidden && b.offsetParent !== null).map(b => b.dataset.copy)`))
 		if want := []string{"url-atom", "url-rss", "url-json"}; !reflect.DeepEqual(buttons, want) {
 			t.Fatalf("visible copy buttons %v, want %v (app.js must run under the CSP)", buttons, want)
@@ -160,8 +164,8 @@ func TestBrowser(t *testing.T) {
 		if !reflect.DeepEqual(copied, want) {
 			t.Errorf("copied %v, want %v", copied, want)
 		}
-		if label := evalIn(t, ctx, chromedp.Evaluate[string](`document.querySelector('button[data-copy="url-atom"]').textContent`)); label != "Copied" {
-			t.Errorf("button says %q after copying, want Copied", label)
+		if labels := evalIn(t, ctx, chromedp.Poll[[]string](`window.labels.length > 0 && window.labels`, chromedp.WithPollingTimeout(10*time.Second))); labels[0] != "Copied" {
+			t.Errorf("button says %q after copying, want Copied", labels[0])
 		}
 	})
 

@@ -245,10 +245,12 @@ func do(t *testing.T, method, url string, header ...string) (*http.Response, []b
 	return resp, body
 }
 
-// waitFor polls cond until it holds, failing the test after 20 s.
+// waitFor polls cond until it holds, failing the test after a minute: only
+// a broken daemon takes that long, but the race detector on a loaded
+// 2-core CI machine makes a fetch of a few MiB take 20 s.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(time.Minute)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
