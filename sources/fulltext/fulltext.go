@@ -121,7 +121,11 @@ func (s *source) Fetch(ctx context.Context, req sources.Request) (*sources.Resul
 	pctx, cancel := s.pageContext(ctx)
 	defer cancel()
 	warns, skipped := s.fetchPages(pctx, todo, res.Items)
-	if err := ctx.Err(); err != nil {
+	// A cancelled fetch (source removed, daemon stopping) ends here. A
+	// deadline that passed while the last pages wound down (the page
+	// phase ends only timeout/pageReserve before it) does not: the
+	// listing is complete, and the caller stores it under its own context.
+	if err := ctx.Err(); errors.Is(err, context.Canceled) {
 		return nil, fmt.Errorf("full text: %w", err)
 	}
 	failed := 0
@@ -164,7 +168,10 @@ func (s *source) fetchPages(ctx context.Context, todo work, items []sources.Item
 	g.SetLimit(s.conc)
 	for i, link := range todo.links {
 		if ctx.Err() != nil {
+			// Pages started before may be counting their own skips.
+			mu.Lock()
 			nSkips += todo.len() - i
+			mu.Unlock()
 			for _, l := range todo.links[i:] {
 				s.markRetry(items, todo.items[l], true)
 			}
