@@ -137,7 +137,10 @@ func (s *fakeStore) TouchFeeds(_ context.Context, keys []string, now time.Time) 
 	return nil
 }
 
-func (s *fakeStore) HotFeeds(_ context.Context, since time.Time, limit int) ([]string, error) {
+func (s *fakeStore) HotFeeds(ctx context.Context, since time.Time, limit int) ([]string, error) {
+	if err := ctx.Err(); err != nil { // as a database read fails
+		return nil, err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var keys []string

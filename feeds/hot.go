@@ -53,7 +53,10 @@ func (p *Publisher) Warm(ctx context.Context, limit int) int {
 	}
 	keys, err := p.st.HotFeeds(ctx, p.now().Add(-store.HotFeedsKeep), limit)
 	if err != nil {
-		p.log.WarnContext(ctx, "read feeds in demand", "err", err)
+		// A daemon stopping before warming ended is no failure to warn of.
+		if ctx.Err() == nil {
+			p.log.WarnContext(ctx, "read feeds in demand", "err", err)
+		}
 		return 0
 	}
 	n := 0
@@ -71,7 +74,9 @@ func (p *Publisher) Warm(ctx context.Context, limit int) int {
 			continue // removed from the configuration, or already asked for
 		}
 		if _, err := p.renderFeed(ctx, fc, []Format{f}, false); err != nil {
-			p.log.WarnContext(ctx, "warm feed", "feed", k, "err", err)
+			if ctx.Err() == nil {
+				p.log.WarnContext(ctx, "warm feed", "feed", k, "err", err)
+			}
 			continue
 		}
 		n++

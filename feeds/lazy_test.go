@@ -1,8 +1,10 @@
 package feeds
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
 	"slices"
 	"sync"
 	"testing"
@@ -342,5 +344,27 @@ func TestWarmRendersFeedsInDemand(t *testing.T) {
 	}
 	if restarted.Get("world", JSON) == nil || restarted.Get("c", RSS) == nil || restarted.Get("world", Atom) != nil {
 		t.Error("warming rendered the wrong feeds")
+	}
+}
+
+// TestWarmStoppedQuietly: a daemon that stops while warming (its context
+// cancelled) warms nothing more and logs no failure: the cancelled store
+// read is the stop, not a problem.
+func TestWarmStoppedQuietly(t *testing.T) {
+	cfg := testConfig(config.Feed{Slug: "c", Sources: []string{"c"}})
+	_, st, _ := newTestPublisher(t, cfg)
+	var logs bytes.Buffer
+	p := NewPublisher(Options{Store: st, Config: cfg, Now: func() time.Time { return fixtureTime },
+		Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if err := p.Load(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if n := p.Warm(ctx, 0); n != 0 {
+		t.Errorf("warmed %d feeds after the stop", n)
+	}
+	if logs.Len() > 0 {
+		t.Errorf("a stop while warming logged:\n%s", logs.String())
 	}
 }
