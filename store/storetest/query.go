@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -165,5 +166,22 @@ func testCounts(t *testing.T, o Opener) {
 	got, err = s.Counts(context.Background())
 	if err != nil || len(got) != 2 || got["a"] != 4 || got["b"] != 2 {
 		t.Errorf("Counts = %v, %v; want a:4 b:2", got, err)
+	}
+}
+
+// testManySources checks a window over more sources than a statement takes
+// parameters (SQLite: 32,766): a feed may merge tens of thousands.
+func testManySources(t *testing.T, o Opener) {
+	s := open(t, o)
+	upsert(t, s, "a", series("a", 3), t0)
+	upsert(t, s, "b", series("b", 2), t0)
+	names := make([]string, 0, 40000)
+	for i := range 40000 {
+		names = append(names, fmt.Sprintf("n%05d", i))
+	}
+	names = append(names, "b", "a")
+	got := query(t, s, store.Query{Sources: names, Limit: 4})
+	if len(got) != 4 || got[0].Source != "a" || got[1].Source != "b" {
+		t.Errorf("window over 40,002 sources: %d items %v", len(got), got)
 	}
 }

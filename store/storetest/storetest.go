@@ -82,6 +82,7 @@ func Run(t *testing.T, o Opener) {
 		{"ExtraRoundTrip", testExtraRoundTrip},
 		{"OriginUpdatedNoChange", testOriginUpdatedNoChange},
 		{"SimHashAtIngest", testSimHashAtIngest},
+		{"ManySources", testManySources},
 		{"VersionsMove", testVersionsMove},
 		{"VersionsSelect", testVersionsSelect},
 		{"VersionsReopen", testVersionsReopen},
