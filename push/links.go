@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"golang.org/x/net/html/charset"
+
+	"github.com/tributaryfeeds/tributary/sources"
 )
 
 // maxLinks bounds the hub links kept from one document.
@@ -32,27 +34,9 @@ func discoverLinks(linkHeaders []string, body []byte, base string) (hubs []strin
 	}
 	b, _ := url.Parse(base)
 	for i, h := range hubs {
-		hubs[i] = resolve(b, h)
+		hubs[i] = sources.ResolveURL(b, h)
 	}
-	return hubs, resolve(b, self)
-}
-
-func resolve(base *url.URL, ref string) string {
-	ref = strings.TrimSpace(ref)
-	if ref == "" {
-		return ""
-	}
-	u, err := url.Parse(ref)
-	if err != nil {
-		return ""
-	}
-	if base != nil {
-		u = base.ResolveReference(u)
-	}
-	if !u.IsAbs() {
-		return ""
-	}
-	return u.String()
+	return hubs, sources.ResolveURL(b, self)
 }
 
 // parseLinkHeaders reads RFC 8288 Link header values:

@@ -18,10 +18,6 @@ import (
 	"github.com/tributaryfeeds/tributary/sources/article"
 )
 
-// maxWarnings bounds the warnings of one parse so a page of a thousand
-// undated items does not flood the status page.
-const maxWarnings = 20
-
 // Parse extracts the items of a listing page with the compiled selectors
 // sel (see config.CompileSelect). pageURL is the page's absolute URL; links
 // resolve against it, or against the page's <base href>. Dates without a
@@ -86,7 +82,7 @@ func parsePage(s *config.Selectors, next *config.Selector, page []byte, pageURL 
 				f.name, f.sel.Expr, els.Length(), where)
 		}
 	}
-	pg := sources.Page{URL: pageURL, Items: p.items, Warnings: p.warnings(), Matches: matches(s, els)}
+	pg := sources.Page{URL: pageURL, Items: p.items, Warnings: p.List(), Matches: matches(s, els)}
 	if next != nil {
 		pg.Next = nextURL(doc, next, p.base)
 		n := 0
@@ -164,23 +160,7 @@ type pageParse struct {
 	items []sources.Item
 	seen  map[string]bool           // item IDs, so an article listed twice is kept once
 	found map[*config.Selector]bool // fields that matched in at least one item
-	warns []string
-	extra int // warnings beyond maxWarnings
-}
-
-func (p *pageParse) warn(format string, args ...any) {
-	if len(p.warns) >= maxWarnings {
-		p.extra++
-		return
-	}
-	p.warns = append(p.warns, fmt.Sprintf(format, args...))
-}
-
-func (p *pageParse) warnings() []string {
-	if p.extra > 0 {
-		return append(p.warns, fmt.Sprintf("%d more warnings not shown", p.extra))
-	}
-	return p.warns
+	sources.Warnings
 }
 
 // text reads f in el and records whether it matched.
@@ -201,7 +181,7 @@ func (p *pageParse) item(i int, el *goquery.Selection) {
 		Link:  p.link(el),
 	}
 	if it.Title == "" && it.Link == "" {
-		p.warn("item %d: no title and no link, skipped", i+1)
+		p.Add("item %d: no title and no link, skipped", i+1)
 		return
 	}
 	it.ID = it.Link
@@ -262,7 +242,7 @@ func (p *pageParse) date(el *goquery.Selection, who string) time.Time {
 	}
 	t, err := article.ParseDate(s, p.loc, p.now)
 	if err != nil {
-		p.warn("%s: date %q not understood, using the time it was first seen", who, s)
+		p.Add("%s: date %q not understood, using the time it was first seen", who, s)
 		return time.Time{}
 	}
 	return t

@@ -245,7 +245,7 @@ func TestParseWarningsBounded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(warns) != maxWarnings+1 || warns[maxWarnings] != "10 more warnings not shown" {
+	if len(warns) != sources.MaxParseWarnings+1 || warns[sources.MaxParseWarnings] != "10 more warnings not shown" {
 		t.Errorf("got %d warnings, last %q", len(warns), warns[len(warns)-1])
 	}
 }

@@ -29,7 +29,6 @@ import (
 const (
 	maxItems      = 1000
 	maxCategories = 50
-	maxWarnings   = 20
 )
 
 // Options configures a Source.
@@ -136,7 +135,7 @@ func Parse(body []byte, pageURL string, sel *config.Selectors, next *config.Sele
 	for i, n := range nodes {
 		p.item(i, n)
 	}
-	pg := sources.Page{URL: pageURL, Items: p.items, Warnings: p.warnings()}
+	pg := sources.Page{URL: pageURL, Items: p.items, Warnings: p.List()}
 	pg.Matches = append(pg.Matches, sources.Match{Selector: "items", Count: len(nodes)})
 	var broken []config.NamedSelector
 	for _, f := range sel.Named() {
@@ -180,23 +179,7 @@ type pageParse struct {
 	items []sources.Item
 	found map[string]int  // field name -> items it matched in
 	seen  map[string]bool // item IDs, so an item listed twice is kept once
-	warns []string
-	extra int
-}
-
-func (p *pageParse) warn(format string, args ...any) {
-	if len(p.warns) >= maxWarnings {
-		p.extra++
-		return
-	}
-	p.warns = append(p.warns, fmt.Sprintf(format, args...))
-}
-
-func (p *pageParse) warnings() []string {
-	if p.extra > 0 {
-		return append(p.warns, fmt.Sprintf("%d more warnings not shown", p.extra))
-	}
-	return p.warns
+	sources.Warnings
 }
 
 // values selects field f (named name) in item and records a match.
@@ -242,7 +225,7 @@ func (p *pageParse) item(i int, node any) {
 		}
 	}
 	if it.Title == "" && it.Link == "" {
-		p.warn("item %d: no title and no link, skipped", i+1)
+		p.Add("item %d: no title and no link, skipped", i+1)
 		return
 	}
 	switch {
@@ -266,7 +249,7 @@ func (p *pageParse) item(i int, node any) {
 	if rawDate != "" {
 		t, err := parseDate(rawDate, p.loc, p.now)
 		if err != nil {
-			p.warn("item %d (%q): date %q not understood, using the time it was first seen", i+1, it.Title, truncate(rawDate, 64))
+			p.Add("item %d (%q): date %q not understood, using the time it was first seen", i+1, it.Title, truncate(rawDate, 64))
 		}
 		it.Published = sources.CheckDate(t, p.now)
 	}
