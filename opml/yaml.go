@@ -73,7 +73,8 @@ func describe(o Outline) string {
 
 // urlEscaper percent-encodes the characters hand-edited OPML files carry
 // that url.Parse lets through but a URL must not contain. Braces matter
-// twice: config expands "${VAR}" in the file before parsing it.
+// twice: config expands "${VAR}" in every string value it reads, so an
+// imported URL must never spell one.
 var urlEscaper = strings.NewReplacer(" ", "%20", "{", "%7B", "}", "%7D")
 
 // feedURL returns raw as an absolute http(s) URL that config accepts.
