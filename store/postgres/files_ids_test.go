@@ -2,11 +2,8 @@ package postgres_test
 
 import (
 	"context"
-	"os"
 	"slices"
 	"testing"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/tributaryfeeds/tributary/store"
 	"github.com/tributaryfeeds/tributary/store/postgres"
@@ -16,31 +13,13 @@ import (
 // which published the server's path, to urn:tributary:files:SOURCE:NAME,
 // and leaves every other id alone.
 func TestMigrateFilesIDs(t *testing.T) {
-	loc := opener{}.Location(t)
 	ctx := context.Background()
-	initSQL, err := os.ReadFile("migrations/0001_init.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	conn, err := pgx.Connect(ctx, loc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, q := range []string{
-		string(initSQL),
-		`CREATE TABLE schema_migrations (name text PRIMARY KEY)`,
-		`INSERT INTO schema_migrations (name) VALUES ('migrations/0001_init.sql')`,
+	loc := schemaAt0001(t,
 		`INSERT INTO items (source, id, first_seen, sort_date, hash, content_hash) VALUES
 			('news', 'file:///srv/articles/harbour%20opens.md', '2023-05-01T08:30:00Z', '2023-05-01T08:30:00Z', '\x00', '\x00'),
 			('news', 'file:///srv/articles/quay.txt', '2023-05-01T08:31:00Z', '2023-05-01T08:31:00Z', '\x00', '\x00'),
 			('wire', 'https://example.org/file://x/1', '2023-05-01T08:32:00Z', '2023-05-01T08:32:00Z', '\x00', '\x00')`,
-	} {
-		if _, err := conn.Exec(ctx, q); err != nil {
-			conn.Close(ctx)
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	conn.Close(ctx)
+	)
 
 	db, err := postgres.Open(ctx, loc)
 	if err != nil {

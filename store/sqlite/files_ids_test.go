@@ -2,9 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
-	"io/fs"
-	"path/filepath"
 	"slices"
 	"testing"
 
@@ -16,31 +13,12 @@ import (
 // and leaves every other id alone.
 func TestMigrateFilesIDs(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "old.db")
-	old, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	initSQL, err := fs.ReadFile(migrationFS, "migrations/0001_init.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, q := range []string{
-		string(initSQL),
-		`CREATE TABLE schema_migrations (name TEXT PRIMARY KEY)`,
-		`INSERT INTO schema_migrations (name) VALUES ('migrations/0001_init.sql')`,
+	path := dbAt0001(t,
 		`INSERT INTO items (source, id, first_seen, sort_date, hash, content_hash) VALUES
 			('news', 'file:///srv/articles/harbour%20opens.md', 1, 1, x'00', x'00'),
 			('news', 'file:///srv/articles/quay.txt', 2, 2, x'00', x'00'),
 			('wire', 'https://example.org/file://x/1', 3, 3, x'00', x'00')`,
-	} {
-		if _, err := old.ExecContext(ctx, q); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := old.Close(); err != nil {
-		t.Fatal(err)
-	}
+	)
 	db, err := Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)

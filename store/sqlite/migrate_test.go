@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"io/fs"
 	"path/filepath"
 	"testing"
@@ -16,36 +17,12 @@ import (
 // sources' last new item is the newest first sighting.
 func TestMigrateChangedBackfill(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "old.db")
-	old, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	initSQL, err := fs.ReadFile(migrationFS, "migrations/0001_init.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
 	seen := time.Date(2023, 5, 1, 8, 30, 0, 0, time.UTC)
-	for _, q := range []string{
-		string(initSQL),
-		`CREATE TABLE schema_migrations (name TEXT PRIMARY KEY)`,
-		`INSERT INTO schema_migrations (name) VALUES ('migrations/0001_init.sql')`,
-	} {
-		if _, err := old.ExecContext(ctx, q); err != nil {
-			t.Fatal(err)
-		}
-	}
-	_, err = old.ExecContext(ctx, `INSERT INTO items (source, id, first_seen, sort_date, hash, content_hash)
-		VALUES ('a', 'x', ?, ?, x'00', x'00')`, seen.UnixMilli(), seen.UnixMilli())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err = old.ExecContext(ctx, `INSERT INTO states (source) VALUES ('a')`); err != nil {
-		t.Fatal(err)
-	}
-	if err := old.Close(); err != nil {
-		t.Fatal(err)
-	}
+	path := dbAt0001(t,
+		fmt.Sprintf(`INSERT INTO items (source, id, first_seen, sort_date, hash, content_hash)
+		VALUES ('a', 'x', %d, %d, x'00', x'00')`, seen.UnixMilli(), seen.UnixMilli()),
+		`INSERT INTO states (source) VALUES ('a')`,
+	)
 
 	db, err := Open(ctx, path)
 	if err != nil {
@@ -63,4 +40,35 @@ func TestMigrateChangedBackfill(t *testing.T) {
 	if st, err := db.State(ctx, "a"); err != nil || !st.LastNewItem.Equal(seen) {
 		t.Errorf("after migration: LastNewItem = %v, %v; want %v", st.LastNewItem, err, seen)
 	}
+}
+
+// dbAt0001 returns the path of a fresh database holding only migration
+// 0001 and the rows inserted by stmts, so a test can check what the later
+// migrations make of data written before they existed.
+func dbAt0001(t *testing.T, stmts ...string) string {
+	t.Helper()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.db")
+	old, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer old.Close()
+	initSQL, err := fs.ReadFile(migrationFS, "migrations/0001_init.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range append([]string{
+		string(initSQL),
+		`CREATE TABLE schema_migrations (name TEXT PRIMARY KEY)`,
+		`INSERT INTO schema_migrations (name) VALUES ('migrations/0001_init.sql')`,
+	}, stmts...) {
+		if _, err := old.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if err := old.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
