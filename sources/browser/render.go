@@ -27,8 +27,9 @@ import (
 
 const (
 	// DefaultTimeout bounds a page when neither Page.Timeout nor the
-	// context sets a deadline.
-	DefaultTimeout = 30 * time.Second
+	// context sets a deadline: the same default as a fetch (config's
+	// compiled default), so one rule decides how long a source may take.
+	DefaultTimeout = sources.DefaultTimeout
 	// pollEvery is how often the page is asked whether it is ready.
 	pollEvery = 100 * time.Millisecond
 	// loadShare: without wait_for, a page that has not finished loading
