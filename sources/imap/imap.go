@@ -24,12 +24,14 @@ import (
 	"github.com/emersion/go-imap/v2/imapclient"
 	"github.com/emersion/go-message/charset"
 
+	"github.com/tributaryfeeds/tributary/config"
 	"github.com/tributaryfeeds/tributary/sources"
 )
 
 // Defaults used when an Options field is zero.
 const (
-	DefaultSince       = 720 * time.Hour
+	// DefaultSince is config's (imap since:), so one rule decides it.
+	DefaultSince       = config.DefaultSince
 	DefaultMaxMessage  = sources.DefaultMaxBody
 	DefaultMaxMessages = 200
 	// maxScan bounds the messages whose envelopes one fetch reads.
