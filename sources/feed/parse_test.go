@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tributaryfeeds/tributary/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata")
@@ -69,19 +71,7 @@ func TestParseGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := buf.Bytes()
-			golden := filepath.Join("testdata", name+".golden.json")
-			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("items differ from %s:\n%s", golden, got)
-			}
+			golden.Check(t, filepath.Join("testdata", name+".golden.json"), got, *update)
 		})
 	}
 }

@@ -1,7 +1,6 @@
 package html
 
 import (
-	"bytes"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tributaryfeeds/tributary/config"
+	goldenfile "github.com/tributaryfeeds/tributary/internal/golden"
 	"github.com/tributaryfeeds/tributary/sources"
 )
 
@@ -70,19 +70,7 @@ func TestParseGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			got = append(got, '\n')
-			path := filepath.Join("testdata", strings.TrimSuffix(tc.file, ".html")+".golden.json")
-			if *update {
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("Parse output differs from %s (run with -update to accept):\n%s", path, got)
-			}
+			goldenfile.Check(t, filepath.Join("testdata", strings.TrimSuffix(tc.file, ".html")+".golden.json"), got, *update)
 		})
 	}
 }

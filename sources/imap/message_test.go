@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tributaryfeeds/tributary/internal/golden"
 	"github.com/tributaryfeeds/tributary/sources"
 )
 
@@ -57,19 +58,7 @@ func TestParseMessageGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := buf.Bytes()
-			path := f + ".golden.json"
-			if *update {
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test -update)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("item differs from %s:\n%s", path, got)
-			}
+			golden.Check(t, f+".golden.json", got, *update)
 		})
 	}
 }

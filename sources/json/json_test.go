@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/tributaryfeeds/tributary/config"
+	"github.com/tributaryfeeds/tributary/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite the testdata/*-result golden files")
@@ -67,19 +68,7 @@ func TestParseGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden := filepath.Join("testdata", "city-api.json-result")
-	if *update {
-		if err := os.WriteFile(golden, append(got, '\n'), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test -update)", err)
-	}
-	if string(got)+"\n" != string(want) {
-		t.Errorf("result differs from %s:\n%s", golden, got)
-	}
+	golden.Check(t, filepath.Join("testdata", "city-api.json-result"), append(got, '\n'), *update)
 	// The figures the golden file holds, spelled out.
 	if len(pg.Items) != 4 || pg.Next != "https://city.example.org/api/posts?page=2" {
 		t.Fatalf("%d items, next %q", len(pg.Items), pg.Next)

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/tributaryfeeds/tributary/config"
+	"github.com/tributaryfeeds/tributary/internal/golden"
 	"github.com/tributaryfeeds/tributary/sources"
 )
 
@@ -56,19 +57,7 @@ func TestApplyGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden := filepath.Join("testdata", "article.html-result")
-	if *update {
-		if err := os.WriteFile(golden, append(got, '\n'), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test -update)", err)
-	}
-	if string(got)+"\n" != string(want) {
-		t.Errorf("result differs from %s:\n%s", golden, got)
-	}
+	golden.Check(t, filepath.Join("testdata", "article.html-result"), append(got, '\n'), *update)
 	// What the golden file holds, spelled out.
 	if it.Title != "Council votes 31–12" || it.Link != "https://city.example.org/news/1" ||
 		it.Summary != "The vote. $1 literal" || len(it.Authors) != 1 || it.Authors[0].Name != "Ren Qi" {
