@@ -21,23 +21,29 @@ func TestRenderGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			path := goldenPath(f)
-			if *update {
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test ./feeds -run Golden -update)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("%s differs from render; got:\n%s", path, got)
-			}
+			checkGolden(t, goldenPath(f), got)
 			again, err := Render(fixtureMeta(f), fixtureItems(), f)
 			if err != nil || !bytes.Equal(got, again) {
 				t.Errorf("two renders of the same items differ (err %v)", err)
 			}
 		})
+	}
+}
+
+// checkGolden compares got with the golden file at path, rewriting the
+// file first under -update.
+func checkGolden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./feeds -run Golden -update)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from render; got:\n%s", path, got)
 	}
 }

@@ -79,19 +79,7 @@ func TestPodcastGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			path := podcastPath(f)
-			if *update {
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test ./feeds -run Golden -update)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("%s differs from render; got:\n%s", path, got)
-			}
+			checkGolden(t, podcastPath(f), got)
 		})
 	}
 }
