@@ -103,7 +103,7 @@ func (p *Publisher) buildArchive(ctx context.Context, fc *feedConf, old *archive
 func (p *Publisher) indexArchive(ctx context.Context, a store.Archiver, fc *feedConf) (*archiveIndex, []indexEntry, bool, error) {
 	bounds, err := a.ArchivePages(ctx, fc.slug)
 	if err != nil {
-		return nil, nil, false, err
+		return nil, nil, false, fmt.Errorf("archive pages: %w", err)
 	}
 	arc := &archiveIndex{fc: fc, bounds: bounds, pages: make([]archivePage, len(bounds)), rendered: map[pageKey]*Rendered{}}
 	for i := range arc.pages {
