@@ -4,9 +4,6 @@ import (
 	"net/url"
 	"strings"
 	"time"
-
-	"github.com/andybalholm/cascadia"
-	"github.com/antchfx/xpath"
 )
 
 // The keys of issue 12: render: browser and wait_for on html sources,
@@ -92,22 +89,24 @@ func (s *Source) validateReach(v *validator, p path) {
 	}
 }
 
-// checkWaitFor reports why a wait_for selector cannot work, or "".
+// checkWaitFor reports why a wait_for selector cannot work, or "". It
+// compiles as select's selectors do (one rule, with their guard against a
+// panicking XPath compiler): a CSS selector must be plain, without @attr
+// (the page's document.querySelector would throw on it); an XPath may end
+// in an attribute step, which document.evaluate finds as well.
 func checkWaitFor(sel string) string {
 	sel = strings.TrimSpace(sel)
+	var err error
 	if xp, ok := strings.CutPrefix(sel, "xpath:"); ok {
-		if _, err := xpath.Compile(xp); err != nil {
-			return "invalid XPath " + quote(xp) + ": " + err.Error()
-		}
-		return ""
+		_, err = compileXPath(xp, sel, false)
+	} else {
+		_, err = compileSelector(sel, true)
 	}
-	if _, err := cascadia.Compile(sel); err != nil {
-		return "invalid CSS selector " + quote(sel) + ": " + err.Error()
+	if err != nil {
+		return err.Error()
 	}
 	return ""
 }
-
-func quote(s string) string { return `"` + strings.ReplaceAll(s, `"`, `\"`) + `"` }
 
 func (s *Source) validateIMAP(v *validator, p path) {
 	m := &IMAPSource{URL: s.URL, Username: s.Username, Password: s.Password, MarkSeen: s.MarkSeen, Since: time.Duration(s.Since)}

@@ -101,3 +101,25 @@ feeds:
 		t.Errorf("error shows the password: %v", err)
 	}
 }
+
+// TestCheckWaitFor: wait_for compiles as select's selectors do; a CSS
+// selector with @attr, which document.querySelector would throw on, is
+// refused at load rather than failing every render.
+func TestCheckWaitFor(t *testing.T) {
+	tests := []struct{ sel, want string }{
+		{".card", ""},
+		{`a[href^="mailto:x@y"]`, ""},
+		{"xpath://div[@class='ready']", ""},
+		{"xpath://div/@data-ready", ""},
+		{"div@data-ready", `"div@data-ready": must be a plain CSS selector, without @attr`},
+		{"div[[", `invalid CSS selector "div[["`},
+		{"xpath://div[@class=", `invalid XPath "//div[@class="`},
+		{"xpath:", `"xpath:": empty XPath`},
+	}
+	for _, tt := range tests {
+		got := checkWaitFor(tt.sel)
+		if tt.want == "" && got != "" || tt.want != "" && !strings.HasPrefix(got, tt.want) {
+			t.Errorf("checkWaitFor(%q) = %q, want %q", tt.sel, got, tt.want)
+		}
+	}
+}
