@@ -3,9 +3,10 @@ package feeds
 import (
 	"bytes"
 	"flag"
-	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/tributaryfeeds/tributary/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -21,29 +22,11 @@ func TestRenderGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkGolden(t, goldenPath(f), got)
+			golden.Check(t, goldenPath(f), got, *update)
 			again, err := Render(fixtureMeta(f), fixtureItems(), f)
 			if err != nil || !bytes.Equal(got, again) {
 				t.Errorf("two renders of the same items differ (err %v)", err)
 			}
 		})
-	}
-}
-
-// checkGolden compares got with the golden file at path, rewriting the
-// file first under -update.
-func checkGolden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./feeds -run Golden -update)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from render; got:\n%s", path, got)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tributaryfeeds/tributary/internal/golden"
 	"github.com/tributaryfeeds/tributary/sources"
 )
 
@@ -79,7 +80,7 @@ func TestPodcastGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkGolden(t, podcastPath(f), got)
+			golden.Check(t, podcastPath(f), got, *update)
 		})
 	}
 }
