@@ -133,7 +133,7 @@ var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
 
 // Messages from yaml.v3 name Go types; these rewrites speak in YAML terms.
 var (
-	unknownField = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
+	unknownField = regexp.MustCompile(`^field (.*) not found in type \S+$`)
 	fieldTwice   = regexp.MustCompile(`^field (\S+) already set in type \S+$`)
 	cannotDecode = regexp.MustCompile(`^cannot unmarshal !!(\w+)(.*) into (\S+)$`)
 )

@@ -153,13 +153,13 @@ func parse(filename string, data []byte, getenv func(string) string, dir string)
 		// variable has been expanded yet, so no value can be echoed.
 		return nil, flowRefHint(yamlErrors(filename, err, nil), data)
 	}
+	// yaml.v3 decodes all it can around type errors and unknown fields:
+	// validating the rest as well reports every problem at once.
+	msgs := unknownFields(&doc)
 	// ${VAR} is expanded in the parsed scalars, never in the text: a value
 	// is taken literally, whatever YAML syntax it contains.
 	env := expandEnv(&doc, getenv)
 	c := Default()
-	// yaml.v3 decodes all it can around type errors and unknown fields:
-	// validating the rest as well reports every problem at once.
-	msgs := unknownFields(data)
 	if doc.Kind != 0 {
 		if err := doc.Decode(&c); err != nil {
 			var te *yaml.TypeError
@@ -204,27 +204,6 @@ func flowRefHint(errs ErrorList, data []byte) ErrorList {
 		}
 	}
 	return errs
-}
-
-// unknownFields returns yaml.v3's messages about keys that no field takes.
-// Only a Decoder checks for them (KnownFields), and it decodes the text as
-// written, before ${VAR} expansion: its other messages are not kept.
-func unknownFields(data []byte) []string {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	scratch := Default()
-	var msgs []string
-	var te *yaml.TypeError
-	if err := dec.Decode(&scratch); errors.As(err, &te) {
-		msgs = te.Errors
-	}
-	var out []string
-	for _, m := range append(msgs, scratch.takeDecodeErrors()...) {
-		if sub := yamlLine.FindStringSubmatch(m); sub != nil && unknownField.MatchString(sub[2]) {
-			out = append(out, m)
-		}
-	}
-	return out
 }
 
 // complete fills defaults that depend on other fields, and entry lines.
