@@ -6,7 +6,9 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"runtime/pprof"
 	"syscall"
 	"time"
@@ -18,6 +20,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn, error")
 	drainDelay := fs.Duration("drain-delay", 0, "on SIGTERM, keep serving this long after /readyz turns 503, so balancers stop routing here first")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to `file` (for go tool pprof)")
+	memProfile := fs.String("memprofile", "", "on shutdown, write a heap profile to `file` (for go tool pprof)")
 	if err := fs.parse(args, stdout); err != nil {
 		return err
 	}
@@ -29,6 +32,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	tuneGC(os.Getenv)
+	if os.Getenv("GOMEMLIMIT") == "" {
+		// From the start: a large configuration is live heap too.
+		go followHeap(ctx, liveHeap, debug.SetMemoryLimit, followEvery)
+	}
 	if *cpuProfile != "" {
 		stop, err := startCPUProfile(*cpuProfile)
 		if err != nil {
@@ -45,13 +52,30 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := m.Open(ctx); err != nil {
 		return err
 	}
-	if os.Getenv("GOMEMLIMIT") == "" {
-		go followCache(ctx, m.publisher.CacheBytes, time.Second)
-	}
 	// Reloads stop before Close, so none races the shutdown.
 	m.AutoReload(ctx, hup, watchDebounce)
 	logger.Info("shutting down")
+	if *memProfile != "" {
+		// Before Close: the profile shows what the running daemon holds.
+		if err := writeHeapProfile(*memProfile); err != nil {
+			logger.Error("memprofile", "err", err)
+		}
+	}
 	return m.Close()
+}
+
+// writeHeapProfile writes the live heap, as of a collection now, to path.
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("memprofile: %w", err)
+	}
+	runtime.GC()
+	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+		f.Close()
+		return fmt.Errorf("memprofile: %w", err)
+	}
+	return f.Close()
 }
 
 // GC settings for the daemon, unless GOGC or GOMEMLIMIT say otherwise.
@@ -59,11 +83,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // (the globals of the SQLite, HTML and feed libraries it links), so at the
 // default GOGC=100 the collector runs often for little: at 100,000 requests
 // a second it cost the serving path about 6%. GOGC=400 collects a quarter as
-// often; the soft memory limit makes the collector work harder instead
-// when the heap nears it (during a large ingest), keeping memory bounded.
+// often; a soft memory limit of heapHeadroom above the live heap makes the
+// collector work harder instead once that much garbage has piled up, so
+// garbage stays bounded however large the live heap is.
 const (
-	gcPercent   = 400
-	memoryLimit = 160 << 20
+	gcPercent    = 400
+	heapHeadroom = 160 << 20
+	followEvery  = 250 * time.Millisecond
 )
 
 func tuneGC(getenv func(string) string) {
@@ -71,23 +97,24 @@ func tuneGC(getenv func(string) string) {
 		debug.SetGCPercent(gcPercent)
 	}
 	if getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(memoryLimit)
+		debug.SetMemoryLimit(heapHeadroom)
 	}
 }
 
-// followCache keeps the soft memory limit at memoryLimit above the rendered
-// bytes cached, until ctx is done. The cache is live heap the collector
-// cannot free: a fixed limit below a full cache would make it collect
-// without end, and one above an empty cache (server.render_cache is 256MiB
-// by default) would let garbage pile up to it while the cache is small.
-func followCache(ctx context.Context, cached func() int64, every time.Duration) {
+// followHeap keeps the soft memory limit at heapHeadroom above the live
+// heap, until ctx is done. The live heap (the rendered feeds cached, the
+// compiled configuration: tens of thousands of sources make hundreds of
+// MiB) is memory the collector cannot free: a fixed limit below it would
+// make it collect without end (at 50,000 sources that took half the CPU
+// of an ingest), and a fixed limit far above it would let garbage pile up.
+func followHeap(ctx context.Context, live func() uint64, setLimit func(int64) int64, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	var last int64 = -1
 	for {
-		// Steps of 8MiB: no call per render.
-		if n := cached() &^ (8<<20 - 1); n != last {
-			debug.SetMemoryLimit(memoryLimit + n)
+		// Steps of 8MiB: no call for every small change.
+		if n := int64(live()+heapHeadroom) &^ (8<<20 - 1); n != last {
+			setLimit(n)
 			last = n
 		}
 		select {
@@ -96,6 +123,16 @@ func followCache(ctx context.Context, cached func() int64, every time.Duration) 
 		case <-t.C:
 		}
 	}
+}
+
+// liveHeap is the heap marked live by the last collection.
+func liveHeap() uint64 {
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return s[0].Value.Uint64()
 }
 
 // startCPUProfile profiles until the returned function is called.
