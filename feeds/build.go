@@ -33,9 +33,13 @@ func newWindow(f *config.Feed) (*window, error) {
 	if len(pref) == 0 {
 		pref = c.Sources
 	}
-	w.ranks = make(map[string]int, len(pref))
-	for i, name := range pref {
-		w.ranks[name] = i
+	if len(pref) > 1 {
+		// One source ranks alone: no map (tens of thousands of feeds
+		// with a source each would hold one apiece).
+		w.ranks = make(map[string]int, len(pref))
+		for i, name := range pref {
+			w.ranks[name] = i
+		}
 	}
 	return w, nil
 }

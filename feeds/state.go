@@ -1,6 +1,7 @@
 package feeds
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"strings"
@@ -107,7 +108,9 @@ func newFeedConf(cfg *config.Config, f *config.Feed, now time.Time, lookup func(
 	// print the pointer, which differs on every load).
 	key.Access = nil
 	key.Notify = nil // webhooks change nothing rendered
-	fc.fingerprint = fmt.Sprintf("%#v|%q|%s|%s|%v|%s", key, win.sources, base, fc.cacheControl, f.Private(), fc.meta.TTL)
-	fc.fingerprint += "|" + strings.Join(fc.meta.Hubs, " ")
+	// A digest of what is printed: the text itself is about a kilobyte,
+	// held for every feed.
+	sum := sha256.Sum256(fmt.Appendf(nil, "%#v|%q|%s|%s|%v|%s|%s", key, win.sources, base, fc.cacheControl, f.Private(), fc.meta.TTL, strings.Join(fc.meta.Hubs, " ")))
+	fc.fingerprint = string(sum[:])
 	return fc, nil
 }
