@@ -361,5 +361,5 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 func (s *Scheduler) isRunning(name string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.running[name]
+	return s.running[name] != nil
 }

@@ -14,12 +14,14 @@ import (
 
 // scheduled is the cron job of one source: a jittered fetch.
 func (s *Scheduler) scheduled(e *entry) {
-	if !s.begin(e.cfg.Name) {
+	ctx, ok := s.begin(e, s.ctx)
+	if !ok {
 		s.log.Debug("fetch skipped: already running", "source", e.cfg.Name)
 		return
 	}
 	defer s.end(e.cfg.Name)
-	_ = s.fetch(e.ctx, e, scheduledRun)
+	defer s.recoverFetch(e.cfg.Name)
+	_ = s.fetch(ctx, e, scheduledRun)
 }
 
 // trigger says why a fetch runs, which decides how it treats politeness.

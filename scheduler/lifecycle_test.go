@@ -257,6 +257,45 @@ func TestStopCancelsInFlightFetches(t *testing.T) {
 	}
 }
 
+// TestStopCancelsRunOnce: a RunOnce has its caller's context, and Stop
+// cancels it too; a removal cancels it as it cancels a scheduled fetch.
+func TestStopCancelsRunOnce(t *testing.T) {
+	for _, how := range []string{"stop", "removal"} {
+		t.Run(how, func(t *testing.T) {
+			h := newHarness(t, nil)
+			entered := make(chan struct{})
+			h.add("a-1", untilCancelled(entered))
+			h.add("b-1", items("x"))
+			if err := h.s.Start(context.Background(), compile(t, cfg(config.Fetch{}, "a-1", "b-1"))); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() { done <- h.s.RunOnce(context.Background(), "a-1") }()
+			<-entered
+			switch how {
+			case "stop":
+				ctx, cancel := context.WithTimeout(context.Background(), time.Millisecond)
+				defer cancel()
+				if err := h.s.Stop(ctx); !errors.Is(err, context.DeadlineExceeded) {
+					t.Fatalf("Stop = %v, want deadline exceeded", err)
+				}
+			case "removal":
+				if err := h.s.Sync(compile(t, cfg(config.Fetch{}, "b-1"))); err != nil {
+					t.Fatal(err)
+				}
+			}
+			select {
+			case err := <-done:
+				if !errors.Is(err, context.Canceled) {
+					t.Errorf("RunOnce = %v, want cancelled", err)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatal("RunOnce not cancelled")
+			}
+		})
+	}
+}
+
 func TestStopWaitsForFetchesThatFinish(t *testing.T) {
 	h := newHarness(t, nil)
 	entered := make(chan struct{})

@@ -90,7 +90,9 @@ type Scheduler struct {
 	client  config.ClientOptions // of the sources built
 	order   []string             // configured names, in config order
 	entries map[string]*entry
-	running map[string]bool
+	// running holds the sources being fetched, with the cancel of each
+	// fetch's context: a source removed or replaced is cancelled there.
+	running map[string]context.CancelFunc
 	// again holds the sources an operator refreshed while a fetch of
 	// theirs ran: one more fetch follows that one.
 	again   map[string]bool
@@ -105,10 +107,10 @@ type entry struct {
 	sched config.Schedule
 	src   sources.Source
 	host  string
-	id    cron.EntryID
-	// ctx is cancelled when the source is removed or replaced.
-	ctx    context.Context
-	cancel context.CancelFunc
+	id    cron.EntryID // 0 until scheduled
+	// removed is set, under Scheduler.mu, when the source is removed or
+	// replaced: no fetch of it starts after that.
+	removed bool
 }
 
 // New returns a Scheduler that has nothing scheduled yet.
@@ -131,19 +133,19 @@ func New(opts Options) *Scheduler {
 	s := &Scheduler{
 		opts: opts,
 		log:  opts.Logger,
-		// Skip before Recover: in the other order a panic loses the
-		// skip token and the job never runs again.
+		// No job wrappers (cron.WithChain): begin already skips a
+		// source whose fetch runs, and scheduled recovers; the
+		// wrappers cost every source a few closures and a channel.
 		cron: cron.New(
 			cron.WithLocation(time.UTC),
 			cron.WithLogger(cl),
-			cron.WithChain(cron.SkipIfStillRunning(cl), cron.Recover(cl)),
 		),
 		global:  limit.NewSemaphore(config.DefaultConcurrency),
 		hosts:   opts.Hosts,
 		ctx:     ctx,
 		cancel:  cancel,
 		entries: make(map[string]*entry),
-		running: make(map[string]bool),
+		running: make(map[string]context.CancelFunc),
 		again:   make(map[string]bool),
 	}
 	if opts.Metrics != nil {
@@ -205,10 +207,11 @@ func (s *Scheduler) background(name string, why trigger) error {
 	if err != nil {
 		return err
 	}
-	if !s.begin(name) {
+	ctx, ok := s.begin(e, s.ctx)
+	if !ok {
 		if why == forcedRun {
 			s.mu.Lock()
-			if s.running[name] {
+			if s.running[name] != nil {
 				s.again[name] = true
 			}
 			s.mu.Unlock()
@@ -217,13 +220,8 @@ func (s *Scheduler) background(name string, why trigger) error {
 	}
 	go func() {
 		defer s.end(name)
-		// Scheduled runs have cron.Recover; this goroutine needs its own.
-		defer func() {
-			if r := recover(); r != nil {
-				s.log.Error("fetch panicked", "source", name, "panic", r)
-			}
-		}()
-		_ = s.fetch(e.ctx, e, why)
+		defer s.recoverFetch(name)
+		_ = s.fetch(ctx, e, why)
 	}()
 	return nil
 }
@@ -236,14 +234,11 @@ func (s *Scheduler) RunOnce(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	if !s.begin(name) {
+	ctx, ok := s.begin(e, ctx)
+	if !ok {
 		return fmt.Errorf("source %s: a fetch is already running", name)
 	}
 	defer s.end(name)
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	stop := context.AfterFunc(e.ctx, cancel)
-	defer stop()
 	return s.fetch(ctx, e, startRun)
 }
 
@@ -291,15 +286,34 @@ func (s *Scheduler) lookup(name string) (*entry, error) {
 
 // begin marks a fetch of name as running, unless one already is or the
 // scheduler is stopped. A true result must be paired with end.
-func (s *Scheduler) begin(name string) bool {
+// begin marks a fetch of e as running and returns its context, derived from
+// parent; false when the scheduler stopped, e was removed or replaced, or a
+// fetch of the source runs.
+func (s *Scheduler) begin(e *entry, parent context.Context) (context.Context, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.stopped || s.running[name] {
-		return false
+	name := e.cfg.Name
+	if s.stopped || e.removed || s.running[name] != nil {
+		return nil, false
 	}
-	s.running[name] = true
+	ctx, cancel := context.WithCancel(parent)
+	if parent != s.ctx {
+		// RunOnce's context: Stop cancels it too.
+		stop := context.AfterFunc(s.ctx, cancel)
+		cancelRun := cancel
+		cancel = func() { stop(); cancelRun() }
+	}
+	s.running[name] = cancel
 	s.wg.Add(1)
-	return true
+	return ctx, true
+}
+
+// recoverFetch logs a fetch's panic instead of crashing the daemon; a
+// deferred end still releases the source.
+func (s *Scheduler) recoverFetch(name string) {
+	if r := recover(); r != nil {
+		s.log.Error("fetch panicked", "source", name, "panic", r)
+	}
 }
 
 // end marks the fetch of name as ended, and starts the refresh requested
@@ -308,10 +322,14 @@ func (s *Scheduler) begin(name string) bool {
 // two.
 func (s *Scheduler) end(name string) {
 	s.mu.Lock()
+	cancel := s.running[name]
 	delete(s.running, name)
 	again := s.again[name]
 	delete(s.again, name)
 	s.mu.Unlock()
+	if cancel != nil {
+		cancel()
+	}
 	if again {
 		// Errors mean the source was removed or the scheduler stopped:
 		// then there is nothing to refresh.

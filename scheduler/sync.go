@@ -101,17 +101,21 @@ func (s *Scheduler) apply(cfg *config.Config, next map[string]*entry, order []st
 	for name, old := range s.entries {
 		if next[name] != old {
 			s.cron.Remove(old.id)
-			old.cancel()
+			old.removed = true
+			// A fetch running now is of the old entry: the new one
+			// is not in s.entries yet.
+			if cancel := s.running[name]; cancel != nil {
+				cancel()
+			}
 			if _, kept := next[name]; !kept {
 				s.release(name)
 			}
 		}
 	}
 	for _, e := range next {
-		if e.ctx != nil {
+		if e.id != 0 {
 			continue // kept as it was
 		}
-		e.ctx, e.cancel = context.WithCancel(s.ctx)
 		e.id = s.cron.Schedule(e.sched.Schedule, cron.FuncJob(func() { s.scheduled(e) }))
 	}
 	s.entries, s.order, s.client = next, order, cfg.Client
