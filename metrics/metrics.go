@@ -3,6 +3,9 @@
 package metrics
 
 import (
+	"slices"
+	"time"
+
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 )
@@ -19,11 +22,11 @@ const (
 type Metrics struct {
 	Registry *prometheus.Registry
 
-	Fetches       *prometheus.CounterVec   // source, outcome
-	FetchDuration *prometheus.HistogramVec // source
-	ItemsIngested *prometheus.CounterVec   // source, kind (new|updated)
-	FeedItems     *prometheus.GaugeVec     // feed
-	FeedRenders   *prometheus.CounterVec   // feed
+	// sources: tributary_fetches_total, tributary_fetch_duration_seconds
+	// and tributary_items_ingested_total, by source (Fetched, Ingested).
+	sources     *sourceMetrics
+	FeedItems   *prometheus.GaugeVec   // feed
+	FeedRenders *prometheus.CounterVec // feed
 	// RenderCacheBytes and RenderCacheEvictions describe the bounded
 	// cache of rendered feeds (server.render_cache).
 	RenderCacheBytes     prometheus.Gauge
@@ -39,19 +42,7 @@ func New(version string) *Metrics {
 	reg := prometheus.NewRegistry()
 	m := &Metrics{
 		Registry: reg,
-		Fetches: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "tributary_fetches_total",
-			Help: "Source fetches by source and outcome (ok, not_modified, error).",
-		}, []string{"source", "outcome"}),
-		FetchDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name:    "tributary_fetch_duration_seconds",
-			Help:    "Time to fetch and store one source.",
-			Buckets: prometheus.ExponentialBuckets(0.01, 2.5, 10),
-		}, []string{"source"}),
-		ItemsIngested: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "tributary_items_ingested_total",
-			Help: "Items stored by source and kind (new, updated).",
-		}, []string{"source", "kind"}),
+		sources:  newSourceMetrics(),
 		FeedItems: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "tributary_feed_items",
 			Help: "Items in the latest render of each feed.",
@@ -84,20 +75,37 @@ func New(version string) *Metrics {
 	reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		m.Fetches, m.FetchDuration, m.ItemsIngested, m.FeedItems,
+		m.sources, m.FeedItems,
 		m.FeedRenders, m.RenderCacheBytes, m.RenderCacheEvictions, m.HTTPRequests, m.ConfigReloads, m.BuildInfo,
 	)
 	m.BuildInfo.WithLabelValues(version).Set(1)
 	return m
 }
 
+// Fetched counts one fetch of source, by outcome (OutcomeOK,
+// OutcomeNotModified, OutcomeError), and observes how long it took.
+func (m *Metrics) Fetched(source, outcome string, took time.Duration) {
+	st := m.sources.of(source)
+	if k := slices.Index(outcomes[:], outcome); k >= 0 {
+		st.fetches[k].Add(1)
+	}
+	st.observe(took)
+}
+
+// Ingested counts the items of source stored as new and as updated.
+func (m *Metrics) Ingested(source string, new, updated int) {
+	if new <= 0 && updated <= 0 {
+		return
+	}
+	st := m.sources.of(source)
+	st.items[0].Add(uint64(max(new, 0)))
+	st.items[1].Add(uint64(max(updated, 0)))
+}
+
 // ForgetSource drops the series of a source that is no longer configured,
 // so dashboards do not show it frozen at its last values.
 func (m *Metrics) ForgetSource(name string) {
-	l := prometheus.Labels{"source": name}
-	m.Fetches.DeletePartialMatch(l)
-	m.FetchDuration.DeletePartialMatch(l)
-	m.ItemsIngested.DeletePartialMatch(l)
+	m.sources.forget(name)
 }
 
 // ForgetFeed drops the series of a feed that is no longer configured.

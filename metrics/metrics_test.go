@@ -1,6 +1,9 @@
 package metrics
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 // series counts the series of each metric family in the registry.
 func series(t *testing.T, m *Metrics) map[string]int {
@@ -18,10 +21,9 @@ func series(t *testing.T, m *Metrics) map[string]int {
 
 func TestForget(t *testing.T) {
 	m := New("test")
-	m.Fetches.WithLabelValues("a", OutcomeOK).Inc()
-	m.Fetches.WithLabelValues("b", OutcomeError).Inc()
-	m.FetchDuration.WithLabelValues("a").Observe(1)
-	m.ItemsIngested.WithLabelValues("a", "new").Add(3)
+	m.Fetched("a", OutcomeOK, time.Second)
+	m.Fetched("b", OutcomeError, time.Second)
+	m.Ingested("a", 3, 0)
 	m.FeedItems.WithLabelValues("world").Set(5)
 	m.FeedRenders.WithLabelValues("world").Inc()
 	m.FeedRenders.WithLabelValues("local").Inc()
@@ -36,7 +38,7 @@ func TestForget(t *testing.T) {
 		want int
 	}{
 		{"fetches", n["tributary_fetches_total"], 1},
-		{"fetch duration", n["tributary_fetch_duration_seconds"], 0},
+		{"fetch duration", n["tributary_fetch_duration_seconds"], 1},
 		{"items ingested", n["tributary_items_ingested_total"], 0},
 		{"feed items", n["tributary_feed_items"], 0},
 		{"feed renders", n["tributary_feed_renders_total"], 1},

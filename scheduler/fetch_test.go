@@ -11,9 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	dto "github.com/prometheus/client_model/go"
-
 	"github.com/tributaryfeeds/tributary/config"
 	"github.com/tributaryfeeds/tributary/metrics"
 	"github.com/tributaryfeeds/tributary/sources"
@@ -461,11 +458,12 @@ func TestMetrics(t *testing.T) {
 		got  float64
 		want float64
 	}{
-		{"ok", value(t, m.Fetches.WithLabelValues("a-1", metrics.OutcomeOK)), 1},
-		{"error", value(t, m.Fetches.WithLabelValues("b-1", metrics.OutcomeError)), 1},
-		{"new", value(t, m.ItemsIngested.WithLabelValues("a-1", "new")), 2},
-		{"a duration", value(t, m.FetchDuration.WithLabelValues("a-1").(prometheus.Metric)), 1},
-		{"b duration", value(t, m.FetchDuration.WithLabelValues("b-1").(prometheus.Metric)), 1},
+		{"ok", scraped(t, m, "tributary_fetches_total", "a-1", metrics.OutcomeOK), 1},
+		{"error", scraped(t, m, "tributary_fetches_total", "b-1", metrics.OutcomeError), 1},
+		{"a not modified", scraped(t, m, "tributary_fetches_total", "a-1", metrics.OutcomeNotModified), -1},
+		{"new", scraped(t, m, "tributary_items_ingested_total", "a-1", "new"), 2},
+		{"a duration", scraped(t, m, "tributary_fetch_duration_seconds", "a-1", ""), 1},
+		{"b duration", scraped(t, m, "tributary_fetch_duration_seconds", "b-1", ""), 1},
 	}
 	for _, c := range checks {
 		if c.got != c.want {
@@ -474,17 +472,40 @@ func TestMetrics(t *testing.T) {
 	}
 }
 
-// value reads a counter's value or a histogram's sample count.
-func value(t *testing.T, m prometheus.Metric) float64 {
+// scraped reads, from a scrape of m, the counter of the series with the
+// source (and the outcome or kind, if not ""), or the histogram's sample
+// count; -1 when there is no such series.
+func scraped(t *testing.T, m *metrics.Metrics, family, source, second string) float64 {
 	t.Helper()
-	var pb dto.Metric
-	if err := m.Write(&pb); err != nil {
+	fams, err := m.Registry.Gather()
+	if err != nil {
 		t.Fatal(err)
 	}
-	if h := pb.GetHistogram(); h != nil {
-		return float64(h.GetSampleCount())
+	for _, f := range fams {
+		if f.GetName() != family {
+			continue
+		}
+	series:
+		for _, s := range f.GetMetric() {
+			for _, l := range s.GetLabel() {
+				switch l.GetName() {
+				case "source":
+					if l.GetValue() != source {
+						continue series
+					}
+				default:
+					if l.GetValue() != second {
+						continue series
+					}
+				}
+			}
+			if h := s.GetHistogram(); h != nil {
+				return float64(h.GetSampleCount())
+			}
+			return s.GetCounter().GetValue()
+		}
 	}
-	return pb.GetCounter().GetValue()
+	return -1
 }
 
 // TestKeepBoundsOneFetch: with more items upstream than keep, one fetch

@@ -237,14 +237,8 @@ func (s *Scheduler) report(name string, o outcome, took time.Duration, err error
 	if m == nil {
 		return
 	}
-	m.Fetches.WithLabelValues(name, o.kind).Inc()
-	m.FetchDuration.WithLabelValues(name).Observe(took.Seconds())
-	if o.new > 0 {
-		m.ItemsIngested.WithLabelValues(name, "new").Add(float64(o.new))
-	}
-	if o.updated > 0 {
-		m.ItemsIngested.WithLabelValues(name, "updated").Add(float64(o.updated))
-	}
+	m.Fetched(name, o.kind, took)
+	m.Ingested(name, o.new, o.updated)
 }
 
 // state returns the stored fetch state of a source, empty when it has none.

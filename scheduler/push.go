@@ -33,12 +33,7 @@ func (s *Scheduler) Ingest(ctx context.Context, name string, items []sources.Ite
 		// and durations stay about polling.
 		s.log.Info("pushed items", "source", name, "new", o.new, "updated", o.updated)
 		if m := s.opts.Metrics; m != nil {
-			if o.new > 0 {
-				m.ItemsIngested.WithLabelValues(name, "new").Add(float64(o.new))
-			}
-			if o.updated > 0 {
-				m.ItemsIngested.WithLabelValues(name, "updated").Add(float64(o.updated))
-			}
+			m.Ingested(name, o.new, o.updated)
 		}
 	}
 	if err == nil && o.new > 0 {
