@@ -60,13 +60,19 @@ func TestFollowHeap(t *testing.T) {
 	}
 }
 
-func TestLiveHeap(t *testing.T) {
+// TestLiveMemory: what is held counts, and what was let go does not.
+func TestLiveMemory(t *testing.T) {
 	keep := make([]byte, 64<<20)
 	forceGC()
-	if n := liveHeap(); n < 64<<20 {
-		t.Errorf("live heap %d bytes with 64MiB held", n)
+	held := liveMemory()
+	if held < 64<<20 {
+		t.Errorf("live memory %d bytes with 64MiB held", held)
 	}
 	runtime.KeepAlive(keep)
+	forceGC()
+	if n := liveMemory(); n > held-48<<20 {
+		t.Errorf("live memory %d bytes after letting 64MiB go, %d before", n, held)
+	}
 }
 
 func forceGC() { runtime.GC() }

@@ -34,7 +34,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	tuneGC(os.Getenv)
 	if os.Getenv("GOMEMLIMIT") == "" {
 		// From the start: a large configuration is live heap too.
-		go followHeap(ctx, liveHeap, debug.SetMemoryLimit, followEvery)
+		go followHeap(ctx, liveMemory, debug.SetMemoryLimit, followEvery)
 	}
 	if *cpuProfile != "" {
 		stop, err := startCPUProfile(*cpuProfile)
@@ -101,12 +101,13 @@ func tuneGC(getenv func(string) string) {
 	}
 }
 
-// followHeap keeps the soft memory limit at heapHeadroom above the live
-// heap, until ctx is done. The live heap (the rendered feeds cached, the
-// compiled configuration: tens of thousands of sources make hundreds of
-// MiB) is memory the collector cannot free: a fixed limit below it would
-// make it collect without end (at 50,000 sources that took half the CPU
-// of an ingest), and a fixed limit far above it would let garbage pile up.
+// followHeap keeps the soft memory limit at heapHeadroom above the memory
+// the collector cannot free, until ctx is done. That memory (the rendered
+// feeds cached, the compiled configuration: tens of thousands of sources
+// make hundreds of MiB; goroutine stacks and the runtime's own) counts
+// against the limit: a fixed limit below it would make the collector run
+// without end (at 50,000 sources that took half the CPU of an ingest), and a
+// fixed limit far above it would let garbage pile up.
 func followHeap(ctx context.Context, live func() uint64, setLimit func(int64) int64, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
@@ -125,14 +126,32 @@ func followHeap(ctx context.Context, live func() uint64, setLimit func(int64) in
 	}
 }
 
-// liveHeap is the heap marked live by the last collection.
-func liveHeap() uint64 {
-	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-	metrics.Read(s)
-	if s[0].Value.Kind() != metrics.KindUint64 {
-		return 0
+// liveMemory is what of the memory the soft limit counts no collection
+// can free: the heap marked live by the last collection, and all the
+// runtime holds besides the heap (stacks, metadata, buffers).
+func liveMemory() uint64 {
+	s := []metrics.Sample{
+		{Name: "/gc/heap/live:bytes"},
+		{Name: "/memory/classes/total:bytes"},
+		{Name: "/memory/classes/heap/released:bytes"},
+		{Name: "/memory/classes/heap/objects:bytes"},
+		{Name: "/memory/classes/heap/unused:bytes"},
+		{Name: "/memory/classes/heap/free:bytes"},
 	}
-	return s[0].Value.Uint64()
+	metrics.Read(s)
+	var v [6]uint64
+	for i := range s {
+		if s[i].Value.Kind() != metrics.KindUint64 {
+			return 0
+		}
+		v[i] = s[i].Value.Uint64()
+	}
+	live, total := v[0], v[1]
+	heap := v[2] + v[3] + v[4] + v[5]
+	if heap > total {
+		return live
+	}
+	return live + total - heap
 }
 
 // startCPUProfile profiles until the returned function is called.
