@@ -358,6 +358,17 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Fatalf("timed out waiting for %s", what)
 }
 
+// scheduled runs a cron tick of the source and waits for the fetch it
+// queued (after its jitter) to end.
+func (h *harness) scheduled(t *testing.T, name string) {
+	t.Helper()
+	h.s.mu.Lock()
+	e := h.s.entries[name]
+	h.s.mu.Unlock()
+	h.s.scheduled(e)
+	waitFor(t, name+"'s scheduled fetch to end", func() bool { return !h.s.isRunning(name) })
+}
+
 func (s *Scheduler) isRunning(name string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -145,7 +145,7 @@ func TestSkipWhenNotBeforeInFuture(t *testing.T) {
 	if err := h.s.RunOnce(context.Background(), "a-1"); err != nil {
 		t.Fatal(err)
 	}
-	h.s.scheduled(h.s.entries["a-1"]) // an hour is beyond the jitter window of @every 1h
+	h.scheduled(t, "a-1") // an hour is beyond the jitter window of @every 1h
 	if n := f.calls.Load(); n != 0 {
 		t.Fatalf("fetched %d times before NotBefore", n)
 	}
@@ -167,7 +167,7 @@ func TestScheduledRunWaitsForNearNotBefore(t *testing.T) {
 	// Within the 6m jitter window of @every 1h: wait (2ms of real time)
 	// rather than skip a whole interval.
 	h.store.SetState(context.Background(), store.State{Source: "a-1", NotBefore: h.clock.Now().Add(2 * time.Millisecond)})
-	h.s.scheduled(h.s.entries["a-1"])
+	h.scheduled(t, "a-1")
 	if n := f.calls.Load(); n != 1 {
 		t.Fatalf("fetched %d times, want 1", n)
 	}
@@ -299,7 +299,7 @@ func TestPanickingSourceRecovered(t *testing.T) {
 	if err := h.s.Sync(compile(t, cfg(config.Fetch{}, "a-1"))); err != nil {
 		t.Fatal(err)
 	}
-	h.s.scheduled(h.s.entries["a-1"])
+	h.scheduled(t, "a-1")
 	if st := h.store.get(t, "a-1"); st.Failures != 1 || !strings.Contains(st.LastError, "selector exploded") {
 		t.Errorf("state after panic = %+v", st)
 	}

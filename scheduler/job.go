@@ -19,9 +19,8 @@ func (s *Scheduler) scheduled(e *entry) {
 		s.log.Debug("fetch skipped: already running", "source", e.cfg.Name)
 		return
 	}
-	defer s.end(e.cfg.Name)
-	defer s.recoverFetch(e.cfg.Name)
-	_ = s.fetch(ctx, e, scheduledRun)
+	jitter := s.jitter(e)
+	s.enqueue(&job{e: e, ctx: ctx, why: scheduledRun, tick: s.opts.Now(), jitter: jitter, waited: jitter}, jitter)
 }
 
 // trigger says why a fetch runs, which decides how it treats politeness.
@@ -38,48 +37,53 @@ const (
 	forcedRun
 )
 
-// fetch runs one fetch of e unless politeness says to wait, and records the
-// outcome. The caller holds the source's running flag.
-func (s *Scheduler) fetch(ctx context.Context, e *entry, why trigger) error {
+// fetch runs one fetch of j's source unless politeness says to wait or
+// skip, and records the outcome. A positive wait asks to be run again after
+// that long. The caller holds the source's running flag.
+func (s *Scheduler) fetch(j *job) (wait time.Duration, err error) {
+	ctx, e := j.ctx, j.e
 	name := e.cfg.Name
 	// The run's slot in the schedule: the next one comes round after it,
 	// whenever (after jitter, waits and the fetch) the fetch ends.
-	due := e.sched.Next(s.opts.Now())
+	due := e.sched.Next(j.tick)
 	st, err := s.state(ctx, name)
 	if err != nil {
 		s.log.Error("fetch skipped: load state", "source", name, "err", err)
-		return err
+		return 0, err
 	}
-	wait, ok := s.delay(e, st, why)
+	wait, ok := s.delay(j, st)
 	if !ok {
 		s.log.Debug("fetch skipped: not before", "source", name, "not_before", st.NotBefore)
-		return nil
+		return 0, nil
 	}
-	if err := sleep(ctx, wait); err != nil {
-		return err
+	if wait > 0 {
+		return wait, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return 0, err
 	}
 	limit := deadline(s.timeout(), &e.cfg)
 	if ok, err := s.claim(ctx, name); !ok {
-		return err
+		return 0, err
 	}
 	ctx, release, err := s.acquire(ctx, e.host)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer release()
 	if shared(s.opts.Store) {
 		// Another replica may have fetched the source while this one
 		// waited for its claim or a slot: read the shared state again.
 		if st, err = s.state(ctx, name); err != nil {
-			return err
+			return 0, err
 		}
-		if _, ok := s.delay(e, st, why); !ok {
+		if _, ok := s.delay(j, st); !ok {
 			s.log.Debug("fetch skipped: fetched by another replica", "source", name, "next_due", st.NextDue)
-			return nil
+			return 0, nil
 		}
 	}
 	st.NextDue = due
-	return s.run(ctx, e, st, limit)
+	return 0, s.run(ctx, e, st, limit)
 }
 
 // shared reports whether the store is shared by replicas, which then split
@@ -305,25 +309,27 @@ func (s *Scheduler) acquire(ctx context.Context, host string) (context.Context, 
 // for a NotBefore that falls within its jitter window instead of skipping:
 // otherwise a feed whose max-age equals its schedule interval would be
 // fetched only every other time.
-func (s *Scheduler) delay(e *entry, st store.State, why trigger) (time.Duration, bool) {
-	if why == forcedRun {
+//
+// The time to wait is counted from the job's tick, less what it has waited
+// in the queue already (its jitter, first): a scheduled run waits for the
+// later of its jitter and its not-before.
+func (s *Scheduler) delay(j *job, st store.State) (time.Duration, bool) {
+	if j.why == forcedRun {
 		return 0, true
 	}
-	now := s.opts.Now()
-	var wait, grace time.Duration
-	if why == scheduledRun {
-		wait = s.jitter(e)
-		grace = jitterBound(e.sched)
+	var grace time.Duration
+	if j.why == scheduledRun {
+		grace = jitterBound(j.e.sched)
 	}
 	notBefore := st.NotBefore
 	if shared(s.opts.Store) && st.NextDue.After(notBefore) {
 		notBefore = st.NextDue
 	}
-	ahead := notBefore.Sub(now)
+	ahead := notBefore.Sub(j.tick)
 	if ahead > grace {
 		return 0, false
 	}
-	return max(wait, ahead), true
+	return max(j.jitter, ahead) - j.waited, true
 }
 
 // jitter is a random delay in [0, min(interval/10, 5m)) so that sources on
@@ -349,19 +355,4 @@ func (s *Scheduler) timeout() time.Duration {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.client.Timeout
-}
-
-// sleep waits for d or until ctx is done.
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

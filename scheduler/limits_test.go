@@ -179,7 +179,7 @@ func TestJitterUsesRandWithinBound(t *testing.T) {
 	if err := h.s.Sync(compile(t, c)); err != nil {
 		t.Fatal(err)
 	}
-	h.s.scheduled(h.s.entries["a-1"])
+	h.scheduled(t, "a-1")
 	if len(asked) != 1 || asked[0] != int64(3*time.Minute) || f.calls.Load() != 1 {
 		t.Fatalf("Rand asked for %v, fetched %d times; want one draw below 3m", asked, f.calls.Load())
 	}

@@ -77,6 +77,7 @@ type Scheduler struct {
 	opts   Options
 	log    *slog.Logger
 	cron   *cron.Cron
+	queue  *queue // fetches begun, waiting to start
 	global *limit.Semaphore
 	hosts  *limit.Hosts
 
@@ -148,6 +149,7 @@ func New(opts Options) *Scheduler {
 		running: make(map[string]context.CancelFunc),
 		again:   make(map[string]bool),
 	}
+	s.queue = newQueue(s.startJob, s.dropJob, s.queueLimits)
 	if opts.Metrics != nil {
 		// Refused only when another scheduler registered on the same
 		// registry first; its series would be this one's.
@@ -218,12 +220,54 @@ func (s *Scheduler) background(name string, why trigger) error {
 		}
 		return nil
 	}
-	go func() {
-		defer s.end(name)
-		defer s.recoverFetch(name)
-		_ = s.fetch(ctx, e, why)
-	}()
+	s.enqueue(&job{e: e, ctx: ctx, why: why, tick: s.opts.Now()}, 0)
 	return nil
+}
+
+// enqueue queues a begun job to start after wait, or ends it when the
+// scheduler is shutting down.
+func (s *Scheduler) enqueue(j *job, wait time.Duration) {
+	if !s.queue.push(s.ctx, j, wait) {
+		s.end(j.e.cfg.Name)
+	}
+}
+
+// startJob runs a job the queue started, in its own goroutine. A scheduled
+// run whose upstream asked to wait a little (within its jitter window) goes
+// back to the queue for that long instead of holding a goroutine.
+func (s *Scheduler) startJob(j *job) {
+	go func() {
+		wait := s.runJob(j)
+		s.queue.finish(j.e.host)
+		if wait > 0 {
+			j.waited += wait
+			s.enqueue(j, wait)
+			return
+		}
+		s.end(j.e.cfg.Name)
+	}()
+}
+
+func (s *Scheduler) runJob(j *job) (wait time.Duration) {
+	defer s.recoverFetch(j.e.cfg.Name)
+	wait, _ = s.fetch(j)
+	return wait
+}
+
+// dropJob ends a queued job that will not run: its source was removed or
+// the scheduler stopped.
+func (s *Scheduler) dropJob(j *job) { s.end(j.e.cfg.Name) }
+
+// queueLimits are how many queued fetches may run at once per host and in
+// all: twice fetch.concurrency in all, so that the next ones read their
+// state while the others fetch (the semaphores in acquire are what bound
+// the fetches themselves).
+func (s *Scheduler) queueLimits() (perHost, all int) {
+	all = 1 << 30
+	if n := s.global.Limit(); n > 0 {
+		all = 2 * n
+	}
+	return s.hosts.Limit(), all
 }
 
 // RunOnce fetches the source now and waits for the fetch to be stored. It
@@ -239,7 +283,10 @@ func (s *Scheduler) RunOnce(ctx context.Context, name string) error {
 		return fmt.Errorf("source %s: a fetch is already running", name)
 	}
 	defer s.end(name)
-	return s.fetch(ctx, e, startRun)
+	// A start run never waits: it is not jittered, and a not-before
+	// ahead skips it.
+	_, err = s.fetch(&job{e: e, ctx: ctx, why: startRun, tick: s.opts.Now()})
+	return err
 }
 
 // Stop stops scheduling and waits for fetches in flight until ctx is done;
@@ -284,11 +331,10 @@ func (s *Scheduler) lookup(name string) (*entry, error) {
 	return e, nil
 }
 
-// begin marks a fetch of name as running, unless one already is or the
-// scheduler is stopped. A true result must be paired with end.
 // begin marks a fetch of e as running and returns its context, derived from
 // parent; false when the scheduler stopped, e was removed or replaced, or a
-// fetch of the source runs.
+// fetch of the source runs (or is queued). A true result must be paired
+// with end.
 func (s *Scheduler) begin(e *entry, parent context.Context) (context.Context, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
