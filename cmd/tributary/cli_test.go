@@ -2,8 +2,10 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -263,11 +265,12 @@ func TestOPMLImportExport(t *testing.T) {
 
 // TestServeJSONLogs runs the serve command itself with -log-format json:
 // every line it logs is a JSON object, and it stops cleanly when its
-// context ends (SIGTERM).
+// context ends (SIGTERM), writing the heap profile -memprofile asks for.
 func TestServeJSONLogs(t *testing.T) {
 	up := newUpstream(t)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "config.yaml")
+	prof := filepath.Join(dir, "heap.prof")
 	writeFile(t, path, daemonConfig(dir, "", "  - {name: wire, url: "+up.srv.URL+"/rss2.xml}\n",
 		"  - {slug: news, title: News, sources: [wire]}\n"))
 	ctx, cancel := context.WithCancel(context.Background())
@@ -276,7 +279,7 @@ func TestServeJSONLogs(t *testing.T) {
 	stderr := &syncBuffer{}
 	code := make(chan int, 1)
 	go func() {
-		code <- run(ctx, []string{"serve", "-config", path, "-log-format", "json"}, nil, &stdout, stderr)
+		code <- run(ctx, []string{"serve", "-config", path, "-log-format", "json", "-memprofile", prof}, nil, &stdout, stderr)
 	}()
 
 	var addr string
@@ -298,6 +301,18 @@ func TestServeJSONLogs(t *testing.T) {
 	cancel()
 	if c := <-code; c != exitOK {
 		t.Errorf("serve exit code %d, want 0\n%s", c, stderr.String())
+	}
+	// A pprof profile is gzipped protobuf.
+	if f, err := os.Open(prof); err != nil {
+		t.Errorf("-memprofile: %v", err)
+	} else {
+		defer f.Close()
+		zr, err := gzip.NewReader(f)
+		if err != nil {
+			t.Errorf("-memprofile: not gzip: %v", err)
+		} else if n, _ := io.Copy(io.Discard, zr); n == 0 {
+			t.Error("-memprofile: empty profile")
+		}
 	}
 	recs := jsonLines(t, stderr.String())
 	for _, rec := range recs {
