@@ -79,8 +79,14 @@ func (c *Config) preference(f *Feed) []string {
 			add(ref)
 			continue
 		}
+		tagged := make(map[string]bool)
+		for i := range c.Sources {
+			if slices.Contains(c.Sources[i].Tags, tag) {
+				tagged[c.Sources[i].Name] = true
+			}
+		}
 		for _, name := range f.Compiled.Sources {
-			if src, ok := c.Source(name); ok && slices.Contains(src.Tags, tag) {
+			if tagged[name] {
 				add(name)
 			}
 		}

@@ -96,12 +96,15 @@ func (m *Main) reloadPush(ctx context.Context, prev, next *config.Config) {
 	}
 	m.setPushFeeds(next)
 	m.push.SetConfig(pushConfig(next))
+	still := make(map[string]bool)
+	for _, s := range next.Sources {
+		if s.WebSub {
+			still[s.Name] = true
+		}
+	}
 	var gone []string
 	for _, s := range prev.Sources {
-		if !s.WebSub {
-			continue
-		}
-		if n, ok := next.Source(s.Name); !ok || !n.WebSub {
+		if s.WebSub && !still[s.Name] {
 			gone = append(gone, s.Name)
 		}
 	}
