@@ -12,15 +12,18 @@ import (
 	"github.com/tributaryfeeds/tributary/store"
 )
 
-// scheduled is the cron job of one source: a jittered fetch.
+// scheduled is the cron job of one source: a jittered fetch, queued. It
+// recovers from a panic itself (cron's Recover wrapper is not used), before
+// anything is begun that would need ending.
 func (s *Scheduler) scheduled(e *entry) {
+	defer s.recoverFetch(e.cfg.Name)
+	tick, begun, jitter := s.opts.Now(), time.Now(), s.jitter(e)
 	ctx, ok := s.begin(e, s.ctx)
 	if !ok {
 		s.log.Debug("fetch skipped: already running", "source", e.cfg.Name)
 		return
 	}
-	jitter := s.jitter(e)
-	s.enqueue(&job{e: e, ctx: ctx, why: scheduledRun, tick: s.opts.Now(), jitter: jitter, waited: jitter}, jitter)
+	s.enqueue(&job{e: e, ctx: ctx, why: scheduledRun, tick: tick, begun: begun, jitter: jitter, waited: jitter}, jitter)
 }
 
 // trigger says why a fetch runs, which decides how it treats politeness.
@@ -311,8 +314,9 @@ func (s *Scheduler) acquire(ctx context.Context, host string) (context.Context, 
 // fetched only every other time.
 //
 // The time to wait is counted from the job's tick, less what it has waited
-// in the queue already (its jitter, first): a scheduled run waits for the
-// later of its jitter and its not-before.
+// in the queue already (its jitter, first, and any time behind a busy
+// host): a scheduled run waits for the later of its jitter and its
+// not-before.
 func (s *Scheduler) delay(j *job, st store.State) (time.Duration, bool) {
 	if j.why == forcedRun {
 		return 0, true
@@ -329,7 +333,11 @@ func (s *Scheduler) delay(j *job, st store.State) (time.Duration, bool) {
 	if ahead > grace {
 		return 0, false
 	}
-	return max(j.jitter, ahead) - j.waited, true
+	waited := j.waited
+	if !j.begun.IsZero() {
+		waited = max(waited, time.Since(j.begun))
+	}
+	return max(j.jitter, ahead) - waited, true
 }
 
 // jitter is a random delay in [0, min(interval/10, 5m)) so that sources on

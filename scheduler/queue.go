@@ -18,8 +18,11 @@ type job struct {
 	// the schedule and the time its not-before is judged at.
 	tick time.Time
 	// jitter is the scheduled run's random delay; waited is how long it
-	// has waited in the queue so far (jitter, then not-before).
+	// asked to wait in the queue so far (jitter, then not-before).
 	jitter, waited time.Duration
+	// begun is when (wall clock) the run was asked for: time spent
+	// queued behind a busy host counts as waiting too.
+	begun time.Time
 
 	at  time.Time // wall clock: when it may start
 	seq uint64    // first in, first out among equal times
@@ -45,6 +48,7 @@ type queue struct {
 	running map[string]int // host -> running
 	total   int            // running in all
 	seq     uint64
+	purge   bool // drop the cancelled jobs at the next step
 	closed  bool
 	started bool
 	wake    chan struct{}
@@ -76,6 +80,20 @@ func (q *queue) push(ctx context.Context, j *job, wait time.Duration) bool {
 	heap.Push(&q.waiting, j)
 	q.signal()
 	return true
+}
+
+// reconfigured is called after a reload: jobs of removed or replaced
+// sources (their contexts cancelled) are dropped now rather than when they
+// come round, so their sources are free at once; hosts held back by the
+// old limits are listed again, so higher limits start jobs now.
+func (q *queue) reconfigured() {
+	q.mu.Lock()
+	q.purge = true
+	for host := range q.due {
+		q.turn(host)
+	}
+	q.signal()
+	q.mu.Unlock()
 }
 
 // finish records that a job of host stopped running.
@@ -131,20 +149,25 @@ func (q *queue) loop(ctx context.Context) {
 // room for, and returns when the next waiting job comes due (zero: none).
 func (q *queue) step(now time.Time) time.Time {
 	q.mu.Lock()
+	var dropped []*job
+	if q.purge {
+		q.purge = false
+		dropped = q.takeCancelled()
+	}
 	for len(q.waiting) > 0 && !q.waiting[0].at.After(now) {
 		j := heap.Pop(&q.waiting).(*job)
 		q.due[j.e.host] = append(q.due[j.e.host], j)
 		q.turn(j.e.host)
 	}
 	perHost, all := q.limits()
-	var start, dropped []*job
+	var start []*job
 	for len(q.turns) > 0 && q.total < all {
 		host := q.turns[0]
 		q.turns = q.turns[1:]
 		delete(q.inTurns, host)
 		list := q.due[host]
 		if len(list) == 0 || (host != "" && perHost > 0 && q.running[host] >= perHost) {
-			continue // listed again when one of its jobs finishes
+			continue // listed again when one of its jobs finishes, or on a reload
 		}
 		j := list[0]
 		list[0] = nil
@@ -174,6 +197,40 @@ func (q *queue) step(now time.Time) time.Time {
 		q.run(j)
 	}
 	return next
+}
+
+// takeCancelled removes the queued jobs whose contexts are cancelled and
+// returns them; the caller holds q.mu.
+func (q *queue) takeCancelled() []*job {
+	var out []*job
+	kept := q.waiting[:0]
+	for _, j := range q.waiting {
+		if j.ctx.Err() != nil {
+			out = append(out, j)
+		} else {
+			kept = append(kept, j)
+		}
+	}
+	clear(q.waiting[len(kept):])
+	q.waiting = kept
+	heap.Init(&q.waiting)
+	for host, list := range q.due {
+		live := list[:0]
+		for _, j := range list {
+			if j.ctx.Err() != nil {
+				out = append(out, j)
+			} else {
+				live = append(live, j)
+			}
+		}
+		clear(list[len(live):])
+		if len(live) == 0 {
+			delete(q.due, host)
+		} else {
+			q.due[host] = live
+		}
+	}
+	return out
 }
 
 // close refuses new jobs and drops the queued ones.

@@ -135,8 +135,9 @@ func New(opts Options) *Scheduler {
 		opts: opts,
 		log:  opts.Logger,
 		// No job wrappers (cron.WithChain): begin already skips a
-		// source whose fetch runs, and scheduled recovers; the
-		// wrappers cost every source a few closures and a channel.
+		// source whose fetch runs, and scheduled and the fetch
+		// recover; the wrappers cost every source a few closures and
+		// a channel.
 		cron: cron.New(
 			cron.WithLocation(time.UTC),
 			cron.WithLogger(cl),
@@ -220,7 +221,7 @@ func (s *Scheduler) background(name string, why trigger) error {
 		}
 		return nil
 	}
-	s.enqueue(&job{e: e, ctx: ctx, why: why, tick: s.opts.Now()}, 0)
+	s.enqueue(&job{e: e, ctx: ctx, why: why, tick: s.opts.Now(), begun: time.Now()}, 0)
 	return nil
 }
 

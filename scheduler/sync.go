@@ -121,6 +121,7 @@ func (s *Scheduler) apply(cfg *config.Config, next map[string]*entry, order []st
 	s.entries, s.order, s.client = next, order, cfg.Client
 	s.global.SetLimit(cfg.Fetch.Concurrency)
 	s.hosts.SetLimit(cfg.Fetch.PerHost)
+	s.queue.reconfigured()
 }
 
 // release gives up the claim on a source removed from the configuration, so
