@@ -129,11 +129,11 @@ var quotedText = regexp.MustCompile("\"(?:[^\"\\\\]|\\\\.)*\"|`[^`]*`")
 
 // yamlLine matches the "line N: " prefix of yaml.v3 messages, after an
 // optional "yaml: " prefix.
-var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+var yamlLine = regexp.MustCompile(`(?s)^(?:yaml: )?line (\d+): (.*)$`)
 
 // Messages from yaml.v3 name Go types; these rewrites speak in YAML terms.
 var (
-	unknownField = regexp.MustCompile(`^field (.*) not found in type \S+$`)
+	unknownField = regexp.MustCompile(`(?s)^field (.*) not found in type \S+$`)
 	fieldTwice   = regexp.MustCompile(`^field (\S+) already set in type \S+$`)
 	cannotDecode = regexp.MustCompile(`^cannot unmarshal !!(\w+)(.*) into (\S+)$`)
 )

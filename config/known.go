@@ -21,14 +21,14 @@ var nodeUnmarshaler = reflect.TypeFor[yaml.Unmarshaler]()
 // configuration of 50,000 sources that second pass was half of the start-up
 // and doubled its peak memory.
 func unknownFields(doc *yaml.Node) []string {
-	w := knownWalk{seen: make(map[*yaml.Node]bool), fields: make(map[reflect.Type]map[string]reflect.Type)}
+	w := knownWalk{seen: make(map[seenKey]bool), fields: make(map[reflect.Type]map[string]reflect.Type)}
 	w.walk(docRoot(doc), reflect.TypeFor[Config](), 0)
 	return w.msgs
 }
 
 type knownWalk struct {
 	msgs   []string
-	seen   map[*yaml.Node]bool // anchored nodes walked: each once, however often referenced
+	seen   map[seenKey]bool // anchored nodes walked: once per type, however often referenced
 	fields map[reflect.Type]map[string]reflect.Type
 }
 
@@ -40,14 +40,16 @@ func (w *knownWalk) walk(n *yaml.Node, t reflect.Type, depth int) {
 		w.walk(n.Alias, t, depth+1)
 		return
 	}
-	if n.Anchor != "" {
-		if w.seen[n] {
-			return
-		}
-		w.seen[n] = true
-	}
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
+	}
+	if n.Anchor != "" {
+		// An anchor used as a source and as a feed is checked as both.
+		k := seenKey{n, t}
+		if w.seen[k] {
+			return
+		}
+		w.seen[k] = true
 	}
 	// A type that reads its own node (Duration, Size) has no fields.
 	if reflect.PointerTo(t).Implements(nodeUnmarshaler) {
@@ -132,17 +134,26 @@ func isMerge(key *yaml.Node) bool {
 		(key.Tag == "" || key.Tag == "!" || key.ShortTag() == "!!merge")
 }
 
+// duplicateKey reports whether two keys of mapping n are the same as
+// yaml.v3 compares them: same kind, same value (merge keys and aliases
+// included).
 func duplicateKey(n *yaml.Node) bool {
-	keys := make(map[string]bool, len(n.Content)/2)
+	type key struct {
+		kind  yaml.Kind
+		value string
+	}
+	keys := make(map[key]bool, len(n.Content)/2)
 	for i := 0; i < len(n.Content); i += 2 {
-		k := n.Content[i]
-		if k.Kind != yaml.ScalarNode || isMerge(k) {
-			continue
-		}
-		if keys[k.Value] {
+		k := key{n.Content[i].Kind, n.Content[i].Value}
+		if keys[k] {
 			return true
 		}
-		keys[k.Value] = true
+		keys[k] = true
 	}
 	return false
+}
+
+type seenKey struct {
+	n *yaml.Node
+	t reflect.Type
 }

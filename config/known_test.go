@@ -88,6 +88,11 @@ var knownCases = map[string]string{
 	"key spaces":  "fetch:\n  time out: 3s\n",
 	"wrong kinds": "sources: {name: a}\nfeeds: [[1]]\nserver: [1]\n",
 	"feeds":       "feeds:\n  - {slug: a, sources: [x], filter: {include: [a]}, bogus: 2}\n",
+	// One anchor, two types: checked as each.
+	"source into feed": "sources:\n  - &s {name: a, url: 'http://x/'}\nfeeds:\n  - <<: *s\n    slug: f\n    sources: [a]\n",
+	"auth into source": "sources:\n  - name: a\n    url: 'http://x/'\n    http:\n      basic_auth: &c {username: u, password: p}\n  - {name: b, url: 'http://y/', http: *c}\n",
+	"double merge":     "sources:\n  - &a {name: a, url: 'http://x/'}\n  - &b {keep: 3}\n  - {<<: *a, <<: *b, name: c, bogus: 1}\n",
+	"newline key":      "fetch: {\"a\\nb\": 1}\n",
 }
 
 // TestUnknownFieldsAsYAML: the walk finds the unknown keys that yaml.v3's
