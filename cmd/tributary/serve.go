@@ -31,9 +31,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	tuneGC(os.Getenv)
-	if os.Getenv("GOMEMLIMIT") == "" {
-		// From the start: a large configuration is live heap too.
+	if tuneGC(os.Getenv) {
+		// From the start: a large configuration is live heap too. It
+		// ends with the command, whichever way it returns.
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
 		go followHeap(ctx, liveMemory, debug.SetMemoryLimit, followEvery)
 	}
 	if *cpuProfile != "" {
@@ -92,13 +94,17 @@ const (
 	followEvery  = 250 * time.Millisecond
 )
 
-func tuneGC(getenv func(string) string) {
+// tuneGC applies them, and reports whether the memory limit is tributary's
+// to keep following (followHeap) rather than GOMEMLIMIT's.
+func tuneGC(getenv func(string) string) (followLimit bool) {
 	if getenv("GOGC") == "" {
 		debug.SetGCPercent(gcPercent)
 	}
-	if getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(heapHeadroom)
+	if getenv("GOMEMLIMIT") != "" {
+		return false
 	}
+	debug.SetMemoryLimit(heapHeadroom)
+	return true
 }
 
 // followHeap keeps the soft memory limit at heapHeadroom above the memory
