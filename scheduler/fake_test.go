@@ -358,14 +358,18 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Fatalf("timed out waiting for %s", what)
 }
 
+// entry is the scheduler's entry of the source.
+func (h *harness) entry(name string) *entry {
+	h.s.mu.Lock()
+	defer h.s.mu.Unlock()
+	return h.s.entries[name]
+}
+
 // scheduled runs a cron tick of the source and waits for the fetch it
 // queued (after its jitter) to end.
 func (h *harness) scheduled(t *testing.T, name string) {
 	t.Helper()
-	h.s.mu.Lock()
-	e := h.s.entries[name]
-	h.s.mu.Unlock()
-	h.s.scheduled(e)
+	h.s.scheduled(h.entry(name))
 	waitFor(t, name+"'s scheduled fetch to end", func() bool { return !h.s.isRunning(name) })
 }
 

@@ -211,10 +211,7 @@ func TestReplacedDuringJitterEndsAtOnce(t *testing.T) {
 	if err := h.s.Sync(compile(t, cfg(config.Fetch{}, "a-1"))); err != nil {
 		t.Fatal(err)
 	}
-	h.s.mu.Lock()
-	e := h.s.entries["a-1"]
-	h.s.mu.Unlock()
-	h.s.scheduled(e)
+	h.s.scheduled(h.entry("a-1"))
 	if !h.s.isRunning("a-1") {
 		t.Fatal("the scheduled run is not queued")
 	}
@@ -298,10 +295,7 @@ func TestNotBeforeWaitCountsQueueTime(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.store.SetState(context.Background(), store.State{Source: "a-2", NotBefore: time.Now().Add(300 * time.Millisecond)})
-	h.s.mu.Lock()
-	e := h.s.entries["a-2"]
-	h.s.mu.Unlock()
-	h.s.scheduled(e)
+	h.s.scheduled(h.entry("a-2"))
 	time.Sleep(time.Second) // past the not-before, still behind a-1
 	released := time.Now()
 	close(gate)
@@ -325,10 +319,7 @@ func TestScheduledRecoversBeforeBegin(t *testing.T) {
 	if err := h.s.Sync(compile(t, cfg(config.Fetch{}, "a-1"))); err != nil {
 		t.Fatal(err)
 	}
-	h.s.mu.Lock()
-	e := h.s.entries["a-1"]
-	h.s.mu.Unlock()
-	h.s.scheduled(e)
+	h.s.scheduled(h.entry("a-1"))
 	if h.s.isRunning("a-1") {
 		t.Fatal("running flag kept after a panic")
 	}
