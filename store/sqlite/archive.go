@@ -21,15 +21,8 @@ func (db *DB) History(ctx context.Context, q store.HistoryQuery) ([]sources.Item
 	}
 	var b strings.Builder
 	args := make([]any, 0, len(names)+7)
-	b.WriteString("SELECT " + itemColumns + " FROM items WHERE source IN (")
-	for i, n := range names {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteByte('?')
-		args = append(args, n)
-	}
-	b.WriteByte(')')
+	b.WriteString("SELECT " + itemColumns + " FROM items WHERE source IN ")
+	args = inSources(&b, args, names)
 	if !q.After.IsZero() {
 		// The plain first_seen bound lets the planner use the index range;
 		// the row value then settles ties.

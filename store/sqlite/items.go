@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -21,29 +20,11 @@ const itemColumns = `source, id, link, title, summary, content, authors, categor
 // keys from the (source, sort_date, id) index alone, which holds every column
 // it needs; only the rows of the window are then read from the table, so
 // large contents outside the window are never touched.
-// maxListedSources is the most sources a query lists as parameters.
-const maxListedSources = 1000
-
 func itemsQuery(q store.Query, names []string) (string, []any) {
 	var b strings.Builder
 	args := make([]any, 0, len(names)+6)
-	b.WriteString("SELECT " + itemColumns + " FROM (SELECT rowid AS r, sort_date AS d, source AS s, id AS k FROM items WHERE source IN (")
-	if len(names) > maxListedSources {
-		// SQLite allows 32,766 parameters: a feed merging more sources
-		// passes them as one JSON array.
-		list, _ := json.Marshal(names) // strings always encode
-		b.WriteString("SELECT value FROM json_each(?)")
-		args = append(args, string(list))
-	} else {
-		for i, n := range names {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteByte('?')
-			args = append(args, n)
-		}
-	}
-	b.WriteByte(')')
+	b.WriteString("SELECT " + itemColumns + " FROM (SELECT rowid AS r, sort_date AS d, source AS s, id AS k FROM items WHERE source IN ")
+	args = inSources(&b, args, names)
 	if !q.Since.IsZero() {
 		b.WriteString(" AND sort_date >= ?")
 		args = append(args, q.Since.UnixMilli())

@@ -184,4 +184,10 @@ func testManySources(t *testing.T, o Opener) {
 	if len(got) != 4 || got[0].Source != "a" || got[1].Source != "b" {
 		t.Errorf("window over 40,002 sources: %d items %v", len(got), got)
 	}
+	// An archived feed reads its history over the same sources.
+	if a, ok := s.(store.Archiver); ok {
+		if got := history(t, a, store.HistoryQuery{Sources: names}); len(got) != 5 {
+			t.Errorf("history over 40,002 sources: %d items %v", len(got), keys(got))
+		}
+	}
 }
