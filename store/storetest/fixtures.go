@@ -50,9 +50,20 @@ func query(tb testing.TB, s store.Store, q store.Query) []sources.Item {
 	tb.Helper()
 	items, err := s.Items(context.Background(), q)
 	if err != nil {
+		q.Sources = shortList(q.Sources)
 		tb.Fatalf("Items(%+v): %v", q, err)
 	}
 	return items
+}
+
+// shortList keeps a failure message readable when a query names tens of
+// thousands of sources: the first few, then how many more.
+func shortList(names []string) []string {
+	const show = 5
+	if len(names) <= show {
+		return names
+	}
+	return append(names[:show:show], fmt.Sprintf("(and %d more)", len(names)-show))
 }
 
 // one returns the stored item src/id, failing if it is not there.

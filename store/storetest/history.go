@@ -69,6 +69,7 @@ func history(t *testing.T, a store.Archiver, q store.HistoryQuery) []sources.Ite
 	t.Helper()
 	items, err := a.History(context.Background(), q)
 	if err != nil {
+		q.Sources = shortList(q.Sources)
 		t.Fatalf("History(%+v): %v", q, err)
 	}
 	return items
