@@ -2,11 +2,10 @@ package postgres_test
 
 import (
 	"context"
-	"slices"
 	"testing"
 
-	"github.com/tributaryfeeds/tributary/store"
 	"github.com/tributaryfeeds/tributary/store/postgres"
+	"github.com/tributaryfeeds/tributary/store/storetest"
 )
 
 // TestMigrateFilesIDs: 0009 renames the file:// ids of files sources,
@@ -26,17 +25,5 @@ func TestMigrateFilesIDs(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	items, err := db.Items(ctx, store.Query{Sources: []string{"news", "wire"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ids []string
-	for _, it := range items {
-		ids = append(ids, it.ID)
-	}
-	slices.Sort(ids)
-	want := []string{"https://example.org/file://x/1", "urn:tributary:files:news:harbour%20opens.md", "urn:tributary:files:news:quay.txt"}
-	if !slices.Equal(ids, want) {
-		t.Errorf("ids %q, want %q", ids, want)
-	}
+	storetest.CheckFilesIDs(t, db)
 }

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tributaryfeeds/tributary/store"
+	"github.com/tributaryfeeds/tributary/store/storetest"
 )
 
 // TestMigrateChangedBackfill opens a database written before the changed
@@ -29,17 +29,7 @@ func TestMigrateChangedBackfill(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	items, err := db.Items(ctx, store.Query{Sources: []string{"a"}})
-	if err != nil || len(items) != 1 {
-		t.Fatalf("Items = %d items, %v; want 1", len(items), err)
-	}
-	if got := items[0]; !got.Changed.Equal(seen) || !got.FirstSeen.Equal(seen) {
-		t.Errorf("after migration: Changed = %v, FirstSeen = %v, want both %v", got.Changed, got.FirstSeen, seen)
-	}
-	// 0005: a source's last new item is its newest first sighting.
-	if st, err := db.State(ctx, "a"); err != nil || !st.LastNewItem.Equal(seen) {
-		t.Errorf("after migration: LastNewItem = %v, %v; want %v", st.LastNewItem, err, seen)
-	}
+	storetest.CheckChangedBackfill(t, db, seen)
 }
 
 // dbAt0001 returns the path of a fresh database holding only migration
