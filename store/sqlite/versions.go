@@ -3,8 +3,8 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/tributaryfeeds/tributary/store"
@@ -33,14 +33,10 @@ func (db *DB) Versions(ctx context.Context, names []string) (map[string]time.Tim
 	if names == nil {
 		rows, err = db.read.QueryContext(ctx, `SELECT source, changed FROM versions`)
 	} else {
-		// One JSON parameter instead of one placeholder per name: a merged
-		// feed may name thousands of sources.
-		list, jerr := json.Marshal(names)
-		if jerr != nil {
-			return nil, fmt.Errorf("versions: %w", jerr)
-		}
-		rows, err = db.read.QueryContext(ctx,
-			`SELECT source, changed FROM versions WHERE source IN (SELECT value FROM json_each(?))`, string(list))
+		var b strings.Builder
+		b.WriteString("SELECT source, changed FROM versions WHERE source IN ")
+		args := inSources(&b, nil, names)
+		rows, err = db.read.QueryContext(ctx, b.String(), args...)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("versions: %w", err)
